@@ -1,0 +1,6 @@
+import type { Argv } from 'yargs';
+
+// Placeholder registration; the definition command lands with its issue.
+export default function register(cli: Argv): Argv {
+  return cli;
+}

@@ -1,0 +1,79 @@
+/**
+ * The base of every error journeyctl throws on purpose. Identify errors by `name` (or the `is*`
+ * guards), not `instanceof`: that survives duplicate copies of the package.
+ */
+/**
+ * What kind of failure an error is; the CLI maps it to its exit code (architecture.md):
+ * `input` -> 2 (usage or unreadable input), `service` -> 3 (service, auth or network),
+ * `operation` -> 1 (an operation that ended in a failed state), `internal` -> 1.
+ */
+export type ErrorKind = 'input' | 'service' | 'operation' | 'internal';
+
+export class JourneyctlError extends Error {
+  override name = 'JourneyctlError';
+  readonly kind: ErrorKind = 'internal';
+  /** What the user can do about it, printed after the message by the CLI. */
+  readonly hint?: string;
+
+  constructor(message: string, options?: { cause?: unknown; hint?: string }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    if (options?.hint !== undefined) this.hint = options.hint;
+  }
+}
+
+/** Where in the user's input something is: a file (or `-` for stdin) and a JSON pointer. */
+export interface InputLocation {
+  file?: string;
+  /** RFC 6901 JSON pointer, `""` for the whole document. */
+  pointer?: string;
+  /** The record the input came from, when it came from Dataverse. */
+  recordId?: string;
+}
+
+/**
+ * Bad input: unreadable files, malformed JSON, definitions that break the format. The CLI exits
+ * with code 2 and prints `message (file at pointer)` and the hint, without a stack trace.
+ */
+export class InputError extends JourneyctlError {
+  override name = 'InputError';
+  override readonly kind: ErrorKind = 'input';
+  readonly location: InputLocation;
+
+  constructor(message: string, location: InputLocation = {}, options?: { cause?: unknown; hint?: string }) {
+    super(message, options);
+    this.location = location;
+  }
+}
+
+export function isJourneyctlError(error: unknown): error is JourneyctlError {
+  return error instanceof JourneyctlError;
+}
+
+/** An operation that ran but ended in a failed state (e.g. a go-live that ended in Error). */
+export class OperationFailedError extends JourneyctlError {
+  override name = 'OperationFailedError';
+  override readonly kind: ErrorKind = 'operation';
+}
+
+export function isInputError(error: unknown): error is InputError {
+  return error instanceof Error && error.name === 'InputError' && 'location' in error;
+}
+
+/** Escape one JSON pointer token (RFC 6901). */
+export function escapePointerToken(token: string | number): string {
+  return String(token).replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/** Build a JSON pointer from tokens: `pointer('a', 0, 'b/c')` is `/a/0/b~1c`. */
+export function pointer(...tokens: (string | number)[]): string {
+  return tokens.map((t) => `/${escapePointerToken(t)}`).join('');
+}
+
+/** "file.json at /0/Properties" or "file.json" or "/0/Properties" — for messages. */
+export function describeLocation(location: InputLocation): string {
+  const parts: string[] = [];
+  if (location.file) parts.push(location.file);
+  if (location.recordId) parts.push(`record ${location.recordId}`);
+  if (location.pointer !== undefined) parts.push(`at ${location.pointer === '' ? '/' : location.pointer}`);
+  return parts.join(' ');
+}
