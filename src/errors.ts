@@ -55,8 +55,9 @@ export class OperationFailedError extends JourneyctlError {
   override readonly kind: ErrorKind = 'operation';
 }
 
+/** Whether an error is an {@link InputError} or one of its subclasses (matched by kind, not class). */
 export function isInputError(error: unknown): error is InputError {
-  return error instanceof Error && error.name === 'InputError' && 'location' in error;
+  return error instanceof Error && (error as { kind?: unknown }).kind === 'input' && 'location' in error;
 }
 
 /** Escape one JSON pointer token (RFC 6901). */

@@ -105,7 +105,7 @@ export const JourneyLookups = Object.freeze({
   contentSettings: lookup('msdyncrm_contentsettingsid', 'msdyncrm_contentsettingsId', 'msdyncrm_contentsettingss'),
   suppressionSegment: lookup('msdyncrm_suppressionsegmentid', 'msdyncrm_SuppressionSegmentId', 'msdyncrm_segments'),
   template: lookup('msdyncrm_customerjourneytemplate', 'msdyncrm_CustomerJourneyTemplate', 'msdyncrm_customerjourneytemplates'),
-  linkedInCampaign: lookup('msdyncrm_linkedincampaign', 'msdyncr2_LinkedInCampaign', 'msdyncrm_linkedincampaigns'),
+  linkedInCampaign: lookup('msdyncr2_linkedincampaign', 'msdyncr2_LinkedInCampaign', 'msdyncrm_linkedincampaigns'),
   owner: lookup('ownerid', 'ownerid', 'systemusers', 'teams'),
   publishedBy: lookup('msdyncrm_publishedby', 'msdyncrm_publishedby', 'systemusers'),
 });

@@ -1,0 +1,74 @@
+/**
+ * Renderers shared by the data commands: a command returns rows (or any JSON value) and the
+ * user's `--format` decides how they are printed. Machine formats (json, yaml) print the data
+ * as-is; `table` prints the columns a command declares.
+ */
+import type { Argv } from 'yargs';
+import { stringify as toYaml } from 'yaml';
+
+/** The output formats of data commands. */
+export const OUTPUT_FORMATS = ['table', 'json', 'yaml'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+/** One column of a table: its header and how to get a row's cell. */
+export interface Column<T> {
+  header: string;
+  value: (row: T) => unknown;
+}
+
+/**
+ * Add `--format table|json|yaml` to a command.
+ * @param fallback the default format. @default "table"
+ */
+export function withFormatOption<T>(cli: Argv<T>, fallback: OutputFormat = 'table'): Argv<T & { format: OutputFormat }> {
+  return cli.option('format', {
+    alias: 'f',
+    choices: OUTPUT_FORMATS,
+    default: fallback,
+    describe: 'Output format',
+  }) as unknown as Argv<T & { format: OutputFormat }>;
+}
+
+function cellText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value.replace(/[\r\n\t]+/g, ' ');
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return JSON.stringify(value);
+}
+
+/** A plain-text table: a header row, a rule, and one row per item, columns padded to fit. */
+export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[]): string {
+  const cells = rows.map((row) => columns.map((column) => cellText(column.value(row))));
+  const widths = columns.map((column, i) => Math.max(column.header.length, ...cells.map((r) => r[i]!.length)));
+  const line = (values: readonly string[]): string =>
+    values
+      .map((v, i) => (i === values.length - 1 ? v : v.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  return [line(columns.map((c) => c.header)), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n') + '\n';
+}
+
+/** JSON with two-space indentation and a final newline. */
+export function renderJson(data: unknown): string {
+  return `${JSON.stringify(data, null, 2)}\n`;
+}
+
+/** YAML (block style). */
+export function renderYaml(data: unknown): string {
+  return toYaml(data, { lineWidth: 0 });
+}
+
+/**
+ * Render rows in a format. `table` needs the columns; json and yaml print the rows themselves,
+ * so scripts get every field even when the table shows a few.
+ */
+export function renderRows<T>(rows: readonly T[], format: OutputFormat, columns: readonly Column<T>[]): string {
+  switch (format) {
+    case 'json':
+      return renderJson(rows);
+    case 'yaml':
+      return renderYaml(rows);
+    case 'table':
+      return renderTable(rows, columns);
+  }
+}
