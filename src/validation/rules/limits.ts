@@ -1,0 +1,44 @@
+/**
+ * Documented size limits that can be checked offline.
+ *
+ * The outbound fair-use policy (fair-use-policy.md) documents tenant-wide caps — 10,000
+ * segments, 1,000 live dynamic segments, 1 million members per journey segment, 10 million
+ * emails a month — but none of them is a property of one journey definition: they need segment
+ * sizes and tenant counts from the server, so they are not offline rules. What a definition
+ * does control is the size of the columns it is stored in.
+ */
+import type { Rule } from '../rule.js';
+import { example, simpleDefinition } from './examples.js';
+
+const ECJ = 'Dataverse table reference for msdyncrm_customerjourney (column maximum lengths)';
+
+/** Maximum length of `msdyncrm_workflowdefinition` (Memo). */
+export const MAX_DEFINITION_LENGTH = 1_048_576;
+
+function oversizedDefinition(): string {
+  const definition = simpleDefinition();
+  (definition[2] as { Description?: string }).Description = 'x'.repeat(MAX_DEFINITION_LENGTH);
+  return JSON.stringify(definition);
+}
+
+export const definitionSize: Rule = {
+  id: 'definition-size',
+  category: 'limits',
+  defaultSeverity: 'error',
+  summary: 'The serialized workflow definition fits in msdyncrm_workflowdefinition: at most 1,048,576 characters.',
+  rationale: 'msdyncrm_workflowdefinition is a Memo column with a documented maximum length of 1,048,576; a longer definition cannot be saved. (Fair-use caps are tenant-wide and need server data, so they are not checked offline.)',
+  sources: [ECJ],
+  examples: {
+    failing: example(oversizedDefinition()),
+    passing: example(JSON.stringify(simpleDefinition())),
+  },
+  check({ model, definition, report }) {
+    if (!model) return;
+    const length = model.textLength ?? JSON.stringify(definition.raw).length;
+    if (length > MAX_DEFINITION_LENGTH) {
+      report({ message: `The definition is ${length} characters long; msdyncrm_workflowdefinition holds at most ${MAX_DEFINITION_LENGTH}.`, arguments: [String(length)], pointer: '' });
+    }
+  },
+};
+
+export const LIMIT_RULES: readonly Rule[] = [definitionSize];
