@@ -1,6 +1,241 @@
+/**
+ * `journeyctl emulator start|seed|reset|export`: run the Dataverse Web API emulator as a
+ * standalone server for other clients, and maintain its store.
+ */
+import { createWriteStream, existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
+import { InputError } from '../../errors.js';
+import {
+  exportDataDir,
+  parseFaultRules,
+  parseLimits,
+  resetDataDir,
+  seedDataDir,
+  startEmulator,
+  STORE_FILE,
+  type FaultRule,
+  type ServiceProtectionLimits,
+} from '../../emulator/index.js';
+import { writeErr, writeOut } from '../context.js';
 
-// Placeholder registration; the emulator command lands with its issue.
+/** Where `emulator` commands keep the store unless told otherwise (the embedded default's directory). */
+export const DEFAULT_DATA_DIR = '.journeyctl';
+
+/** The port `emulator start` listens on unless `--port` or `DATAVERSE_EMULATOR_PORT` says otherwise. */
+export const DEFAULT_PORT = 7171;
+
+interface StoreArgs {
+  data: string;
+  quiet: boolean;
+}
+
+interface StartArgs {
+  data?: string;
+  quiet: boolean;
+  port: number;
+  host: string;
+  'in-memory': boolean;
+  seed: boolean;
+  'transition-delay-ms': number;
+  limits?: string;
+  faults?: string;
+  'fault-seed'?: number;
+  profile: 'default' | 'outbound-removed';
+  loose: boolean;
+  'request-log'?: string;
+}
+
+async function readJsonFile(file: string, what: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new InputError(`cannot read the ${what} file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { file }, { hint: 'check the path' });
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new InputError(`the ${what} file is not valid JSON: ${(error as Error).message}`, { file, pointer: '' }, { hint: 'fix the JSON syntax' });
+  }
+}
+
+function defaultPort(): number {
+  const fromEnv = process.env.DATAVERSE_EMULATOR_PORT;
+  if (fromEnv === undefined || fromEnv === '') return DEFAULT_PORT;
+  const port = Number(fromEnv);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new InputError(`DATAVERSE_EMULATOR_PORT must be a port number (0-65535), got '${fromEnv}'`, {}, { hint: 'unset it or pass --port' });
+  }
+  return port;
+}
+
+function checkPort(port: number): number {
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new InputError(`--port must be an integer from 0 to 65535, got ${port}`, {}, { hint: '0 picks a free port' });
+  }
+  return port;
+}
+
+/** Turn a failure to listen or to open the store into an input error that says what to change. */
+function startupError(error: unknown, host: string, port: number, dataDir: string | undefined): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+    const reason = code === 'EADDRINUSE' ? 'the port is in use' : code === 'EACCES' ? 'permission denied' : 'the address is not available here';
+    return new InputError(`cannot listen on ${host}:${port}: ${reason}`, {}, { hint: '--port 0 picks a free port; --host must be an address of this machine', cause: error });
+  }
+  if (dataDir !== undefined && typeof code === 'string' && (code.startsWith('SQLITE_') || code === 'ENOTDIR' || code === 'EEXIST')) {
+    return new InputError(`cannot open the emulator store: ${(error as Error).message}`, { file: dataDir }, { hint: 'pass --data DIR of a writable directory, or --in-memory', cause: error });
+  }
+  return error;
+}
+
+/** Resolve when the process receives SIGINT or SIGTERM. */
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolveSignal) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolveSignal(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
+async function start(args: StartArgs): Promise<void> {
+  if (!Number.isInteger(args['transition-delay-ms']) || args['transition-delay-ms'] < 0) {
+    throw new InputError(`--transition-delay-ms must be a non-negative integer, got ${args['transition-delay-ms']}`);
+  }
+  const port = checkPort(args.port);
+  if (args['in-memory'] && args.data !== undefined) {
+    throw new InputError('--in-memory and --data exclude each other', {}, { hint: 'keep one of them' });
+  }
+  let limits: ServiceProtectionLimits | undefined;
+  if (args.limits) limits = parseLimits(await readJsonFile(args.limits, 'limits'), args.limits);
+  let faults: FaultRule[] = [];
+  let faultSeed = args['fault-seed'];
+  if (args.faults) {
+    const parsed = parseFaultRules(await readJsonFile(args.faults, 'faults'), args.faults);
+    faults = parsed.rules;
+    faultSeed ??= parsed.seed;
+  }
+  const dataDir = args['in-memory'] ? undefined : resolve(args.data ?? DEFAULT_DATA_DIR);
+  const log = args.quiet ? () => {} : (line: string) => writeErr(line);
+
+  const signal = untilSignal();
+  const emulator = await startEmulator({
+    host: args.host,
+    port,
+    ...(dataDir !== undefined ? { dataDir } : {}),
+    seed: args.seed,
+    transitionDelayMs: args['transition-delay-ms'],
+    ...(limits ? { limits } : {}),
+    faults,
+    ...(faultSeed !== undefined ? { faultSeed } : {}),
+    profile: args.profile,
+    loose: args.loose,
+    ...(args['request-log'] ? { requestLogFile: resolve(args['request-log']) } : {}),
+    log,
+  }).catch((error: unknown) => {
+    throw startupError(error, args.host, port, dataDir);
+  });
+  // The first stdout line is the contract scripts wait for.
+  writeOut(`listening on ${emulator.url}`);
+  log(`service root: ${emulator.serviceRoot}`);
+  log(dataDir ? `store: ${dataDir}` : 'store: in memory (discarded on exit)');
+  log('press Ctrl+C to stop');
+
+  const received = await signal;
+  log(`${received}: stopping`);
+  await emulator.close();
+}
+
+function storeOption<T>(yargs: Argv<T>) {
+  return yargs.option('data', { type: 'string', default: DEFAULT_DATA_DIR, describe: 'Directory of the emulator store' });
+}
+
+/** Register `journeyctl emulator`. */
 export default function register(cli: Argv): Argv {
-  return cli;
+  return cli.command('emulator <command>', 'Run the Dataverse Web API emulator and manage its store', (emulator) =>
+    emulator
+      .command(
+        'start',
+        'Start the emulator as a server; prints "listening on <url>" first, stops on SIGINT/SIGTERM',
+        (yargs) =>
+          yargs
+            // No yargs default here, so that an explicit --data can be refused next to --in-memory.
+            .option('data', { type: 'string', describe: `Directory of the emulator store [default: ${DEFAULT_DATA_DIR}]` })
+            .option('port', { type: 'number', default: defaultPort(), describe: 'TCP port (0 = a free port); env DATAVERSE_EMULATOR_PORT' })
+            .option('host', { type: 'string', default: '127.0.0.1', describe: 'Interface to bind (loopback by default)' })
+            .option('in-memory', { type: 'boolean', default: false, describe: 'Keep the store in memory instead of --data' })
+            .option('seed', { type: 'boolean', default: true, describe: 'Seed sample data into an empty store (--no-seed to skip)' })
+            .option('transition-delay-ms', { type: 'number', default: 2000, describe: 'Delay of Going live -> Live/Error and Stopping -> Stopped' })
+            .option('limits', { type: 'string', describe: 'JSON file of service protection limits' })
+            .option('faults', { type: 'string', describe: 'JSON file of fault injection rules' })
+            .option('fault-seed', { type: 'number', describe: 'Seed of the fault injector (replayable faults)' })
+            .option('profile', { choices: ['default', 'outbound-removed'] as const, default: 'default' as const, describe: 'outbound-removed: outbound actions answer 404 as on a current tenant' })
+            .option('loose', { type: 'boolean', default: false, describe: 'Ignore unsupported query options instead of answering 400' })
+            .option('request-log', { type: 'string', describe: 'Append a redacted JSONL request log to this file' })
+            .example('$0 emulator start', 'Serve the store in ./.journeyctl on 127.0.0.1:7171, seeding it when empty')
+            .example('$0 emulator start --in-memory --port 0 --no-seed', 'A throw-away, empty emulator on a free port')
+            .example('$0 emulator start --limits limits.json --faults faults.json --fault-seed 42', 'With tight limits and replayable faults'),
+        (args) => start(args as unknown as StartArgs),
+      )
+      .command(
+        'seed',
+        'Add the sample data (segments, emails, contacts, a template, journeys…) that is missing from the store',
+        (yargs) => storeOption(yargs).example('$0 emulator seed --data .journeyctl', 'Seed the default store'),
+        async (args) => {
+          const created = await seedDataDir({ dataDir: resolve((args as unknown as StoreArgs).data) });
+          writeOut(`seeded ${created} records`);
+        },
+      )
+      .command(
+        'reset',
+        'Delete every row of the store (then seed it again with --seed)',
+        (yargs) =>
+          storeOption(yargs)
+            .option('seed', { type: 'boolean', default: false, describe: 'Seed the sample data after the reset' })
+            .example('$0 emulator reset', 'Empty the default store')
+            .example('$0 emulator reset --seed', 'Back to the sample data only'),
+        async (args) => {
+          const seeded = await resetDataDir({ dataDir: resolve((args as unknown as StoreArgs).data) }, { seed: Boolean(args.seed) });
+          writeOut(seeded > 0 ? `reset; seeded ${seeded} records` : 'reset');
+        },
+      )
+      .command(
+        'export',
+        'Write every row of the store as JSON (tables by entity set, rows by id)',
+        (yargs) =>
+          storeOption(yargs)
+            .option('out', { type: 'string', describe: 'Write to this file instead of stdout' })
+            .example('$0 emulator export > store.json', 'Dump the default store')
+            .example('$0 emulator export --data ./ci-store --out store.json', 'Dump another store to a file'),
+        async (args) => {
+          const data = (args as unknown as StoreArgs).data;
+          const dataDir = resolve(data);
+          if (!existsSync(join(dataDir, STORE_FILE))) {
+            throw new InputError(`there is no emulator store in ${data}`, { file: data }, { hint: 'pass --data DIR of an existing store, or run "journeyctl emulator seed" first' });
+          }
+          const out = typeof args.out === 'string' ? args.out : undefined;
+          if (!out) {
+            await exportDataDir({ dataDir }, (chunk) => process.stdout.write(chunk));
+            return;
+          }
+          const stream = createWriteStream(out);
+          const finished = new Promise<void>((done, fail) => {
+            stream.on('error', (error) => fail(new InputError(`cannot write the export: ${error.message}`, { file: out })));
+            stream.on('finish', done);
+          });
+          await exportDataDir({ dataDir }, (chunk) => stream.write(chunk));
+          stream.end();
+          await finished;
+        },
+      )
+      .example('$0 emulator start --port 0 --in-memory', 'A throw-away emulator for one test run')
+      .example('$0 emulator export --out store.json', 'Dump the default store')
+      .demandCommand(1, 'Name an emulator command: start, seed, reset or export.'),
+  );
 }

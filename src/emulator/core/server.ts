@@ -1,0 +1,265 @@
+/**
+ * `createEmulatorCore`: the HTTP server (node:http) in front of the engine, the plugin chain
+ * (`around`, `route`, hooks) and the system-write API plugins use.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { Tables } from '../../model/names.js';
+import { handleBatch } from './batch.js';
+import { Engine } from './engine.js';
+import { coreEntities, createRegistry } from './entities/registry.js';
+import { DataverseError, internal, isDataverseError, requestTooLarge, segmentNotFound } from './errors.js';
+import { CORS_HEADERS, errorResponse, preflight } from './http.js';
+import { coreOperations, type OperationRegistry } from './operations.js';
+import { openStore } from './store.js';
+import type { CoreRequest, CoreResponse, EmulatorCore, EmulatorCoreOptions, RowValues, SystemWrite } from './types.js';
+import { Writer } from './writes.js';
+
+/** Stable ids of the emulated organization, its root business unit and the default system user. */
+export const DEFAULT_IDENTITY = Object.freeze({
+  organizationId: '8a3f1c52-0d6e-4b7a-9c21-5e4d3b2a1f00',
+  businessUnitId: '8a3f1c52-0d6e-4b7a-9c21-5e4d3b2a1f01',
+  userId: '8a3f1c52-0d6e-4b7a-9c21-5e4d3b2a1f02',
+});
+
+/** Default request body limit. */
+const DEFAULT_MAX_BODY = 32 * 1024 * 1024;
+
+/** The caller: `oid` of a bearer JWT when it has one (no signature check), else the default user. */
+function callerOf(authorization: string | undefined, fallback: string): string {
+  if (!authorization?.startsWith('Bearer ')) return fallback;
+  const payload = authorization.slice(7).split('.')[1];
+  if (!payload) return fallback;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as unknown;
+    const oid = typeof claims === 'object' && claims !== null ? (claims as { oid?: unknown }).oid : undefined;
+    return typeof oid === 'string' && /^[0-9a-fA-F-]{36}$/.test(oid) ? oid.toLowerCase() : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+function lowerCaseHeaders(request: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return headers;
+}
+
+/** Reads the body up to `limit` bytes; undefined when it is larger. */
+function readBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    // Most GETs have no body at all: answer without waiting for stream events.
+    if (request.headers['content-length'] === undefined && request.headers['transfer-encoding'] === undefined) {
+      resolve(Buffer.alloc(0));
+      request.resume();
+      return;
+    }
+    const declared = Number(request.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) {
+      request.resume();
+      resolve(undefined);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    request.on('data', (chunk: Buffer) => {
+      if (tooLarge) return;
+      size += chunk.length;
+      if (size > limit) {
+        tooLarge = true;
+        chunks.length = 0;
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve(tooLarge ? undefined : Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+/** Starts the emulator core: HTTP server, store, registry and plugins. */
+export async function createEmulatorCore(options: EmulatorCoreOptions = {}): Promise<EmulatorCore> {
+  const plugins = options.plugins ?? [];
+  const log = options.log ?? (() => undefined);
+  const loose = options.loose ?? false;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const registry = createRegistry([...coreEntities, ...plugins.flatMap((plugin) => plugin.entities ?? [])]);
+  const store = openStore(options.dataDir === undefined ? {} : { dataDir: options.dataDir });
+  const operations: OperationRegistry = new Map(Object.entries(coreOperations()));
+  for (const plugin of plugins) for (const [name, handler] of Object.entries(plugin.operations ?? {})) operations.set(name, handler);
+  const identity = { ...DEFAULT_IDENTITY };
+
+  let core!: EmulatorCore;
+  const writer = new Writer(store, registry, plugins, identity, () => core, log);
+  const engine = new Engine({ registry, store, writer, operations, loose, core: () => core });
+  let origin = '';
+
+  /** Answers one request without `around` (top-level after the chain, or a batch part). */
+  async function dispatch(request: CoreRequest): Promise<CoreResponse> {
+    const session = writer.session(request.user);
+    try {
+      if (request.method === 'OPTIONS') return preflight(request.headers['access-control-request-headers']);
+      const scope = engine.scope(request, session, origin);
+      if (!scope) {
+        for (const plugin of plugins) {
+          const answer = plugin.route ? await plugin.route(request) : undefined;
+          if (answer) return answer;
+        }
+        const first = request.url.split('?')[0]!.split('/').filter((part) => part !== '')[0] ?? '';
+        throw segmentNotFound(first.slice(0, 200));
+      }
+      if (scope.path === '$batch' && !request.inBatch) {
+        if (request.method !== 'POST') throw new DataverseError(405, '0x80040315', 'The $batch endpoint accepts POST only.');
+        return await handleBatch(scope, { engine, store, writer, dispatchPart: dispatch, log });
+      }
+      const response = await engine.handle(scope);
+      await writer.flush(session);
+      return response;
+    } catch (error) {
+      writer.discard(session);
+      if (isDataverseError(error)) return errorResponse(error);
+      log(`internal error on ${request.method} ${request.url}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      return errorResponse(internal());
+    }
+  }
+
+  /** Runs the `around` chain of the plugins, outermost first. */
+  const wrappers = plugins.filter((plugin) => plugin.around);
+  function chain(request: CoreRequest): Promise<CoreResponse> {
+    const run = (index: number): Promise<CoreResponse> => {
+      const plugin = wrappers[index];
+      return plugin ? plugin.around!(request, () => run(index + 1)) : dispatch(request);
+    };
+    return run(0);
+  }
+
+  const sockets = new Set<Socket>();
+  // Dataverse accepts GET URLs up to 32 KB; node's default header limit (16 KB) would refuse them.
+  // https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query/overview#maximum-url-length
+  const server = createServer({ keepAlive: true, maxHeaderSize: 64 * 1024 }, (req, res) => {
+    void handleHttp(req, res);
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; odata.metadata=minimal\r\nConnection: close\r\n\r\n{"error":{"code":"0x0","message":"Malformed HTTP request."}}');
+    else socket.destroy();
+  });
+
+  async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let response: CoreResponse;
+    const requestId = randomUUID();
+    try {
+      const headers = lowerCaseHeaders(req);
+      const body = await readBody(req, maxBodyBytes);
+      const request: CoreRequest = {
+        id: requestId,
+        method: (req.method ?? 'GET').toUpperCase(),
+        url: req.url ?? '/',
+        headers,
+        body: body ?? Buffer.alloc(0),
+        user: callerOf(headers.authorization, identity.userId),
+        receivedAt: Date.now(),
+        inBatch: false,
+      };
+      response = body === undefined ? errorResponse(requestTooLarge()) : await chain(request);
+    } catch (error) {
+      log(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      response = errorResponse(internal());
+    }
+    if (response.drop) {
+      req.socket.destroy();
+      return;
+    }
+    if (res.destroyed) return;
+    // CORS headers only matter to browsers, which always send Origin on cross-origin requests.
+    const headers = req.headers.origin === undefined ? { ...response.headers } : { ...CORS_HEADERS, ...response.headers };
+    // Dataverse names every request in this header; support tickets and logs refer to it.
+    headers['x-ms-service-request-id'] ??= requestId;
+    const body = typeof response.body === 'string' ? Buffer.from(response.body, 'utf8') : response.body;
+    if (response.status !== 204 && response.status !== 304) headers['Content-Length'] = String(body.length);
+    try {
+      res.writeHead(response.status, headers);
+      res.end(response.status === 204 || response.status === 304 ? undefined : body);
+    } catch (error) {
+      // A header value node refuses (a plugin bug): never crash the process for it.
+      log(`internal error writing the response to ${req.method} ${req.url}: ${error instanceof Error ? error.message : String(error)}`);
+      if (!res.headersSent) {
+        const fallback = JSON.stringify(internal().toBody());
+        res.writeHead(500, { 'Content-Type': 'application/json; odata.metadata=minimal', 'Content-Length': String(Buffer.byteLength(fallback)) });
+        res.end(fallback);
+      } else req.socket.destroy();
+    }
+  }
+
+  function systemWrite(changes: SystemWrite[], writeOptions: { system?: boolean; user?: string } = {}): (RowValues | undefined)[] {
+    const session = writer.session(writeOptions.user ?? identity.userId, writeOptions.system ?? true);
+    try {
+      const results = store.transaction(() => changes.map((change) => writer.systemWrite(change.entitySet, change.operation ?? 'update', change.id, change.values ?? {}, session)));
+      void writer.flush(session);
+      return results;
+    } catch (error) {
+      writer.discard(session);
+      throw error;
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  origin = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
+
+  core = {
+    url: origin,
+    serviceRoot: (hostHeader) => `${hostHeader ? `http://${hostHeader.toLowerCase()}` : origin}/api/data/v9.2/`,
+    store,
+    entities: registry,
+    identity,
+    write: (change, writeOptions) => systemWrite([change], writeOptions)[0],
+    writeAll: systemWrite,
+    read: (entitySet, id) => store.get(entitySet, id.toLowerCase())?.values,
+    dispatch,
+    async close() {
+      for (const plugin of plugins) {
+        try {
+          await plugin.close?.();
+        } catch (error) {
+          log(`plugin ${plugin.name} close failed: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      });
+      store.close();
+    },
+  };
+
+  // The organization's root business unit and default user exist from the start (WhoAmI, ownerid).
+  if (!store.get(Tables.businessUnit.entitySet, identity.businessUnitId)) {
+    systemWrite([
+      { entitySet: Tables.businessUnit.entitySet, operation: 'create', id: identity.businessUnitId, values: { name: 'journeyctl' } },
+      {
+        entitySet: Tables.systemUser.entitySet,
+        operation: 'create',
+        id: identity.userId,
+        values: { fullname: 'Emulator Admin', firstname: 'Emulator', lastname: 'Admin', domainname: 'admin@emulator.local', internalemailaddress: 'admin@emulator.local', businessunitid: identity.businessUnitId, 'businessunitid@type': 'businessunit' },
+      },
+    ]);
+  }
+
+  for (const plugin of plugins) await plugin.start?.(core);
+  return core;
+}

@@ -1,0 +1,182 @@
+/**
+ * The emulator's store: one SQLite table of rows keyed by (entity set, id), attributes as JSON,
+ * plus a global `versionnumber` sequence. better-sqlite3 is synchronous, so a `$batch` change set
+ * runs in one SQLite transaction and rolls back as a whole.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RowValues, StoredRow } from './types.js';
+
+/** Options of `openStore`. */
+export interface StoreOptions {
+  /** Directory holding `emulator.sqlite`; omitted => `:memory:`. */
+  dataDir?: string;
+}
+
+/**
+ * Row storage for the emulator (tests may read it directly). Rows returned are shared and frozen:
+ * copy before changing.
+ */
+export interface EmulatorStore {
+  get(entitySet: string, id: string): StoredRow | undefined;
+  insert(entitySet: string, id: string, values: RowValues): StoredRow;
+  /** Replaces the stored values; returns the new row. */
+  update(entitySet: string, id: string, values: RowValues): StoredRow;
+  delete(entitySet: string, id: string): boolean;
+  count(entitySet: string): number;
+  /** Rows in id order, after `afterId` when given. Lazy: stop iterating to stop reading. */
+  scan(entitySet: string, options?: { afterId?: string }): IterableIterator<StoredRow>;
+  /** Runs `fn` in one transaction (nested calls join the outer one). */
+  transaction<T>(fn: () => T): T;
+  /** The next global version number (call inside the write's transaction). */
+  nextVersion(): number;
+  /** Removes every row (reset). */
+  clear(): void;
+  close(): void;
+}
+
+interface EntityCache {
+  rows: Map<string, StoredRow>;
+  /** Ids in SQLite's BINARY order, rebuilt after inserts and deletes. */
+  sorted?: string[];
+}
+
+/** Cached rows are shared by every reader, so they are frozen. */
+function freeze(row: StoredRow): StoredRow {
+  Object.freeze(row.values);
+  return Object.freeze(row);
+}
+
+/** File name of the SQLite database inside `dataDir`. */
+export const STORE_FILE = 'emulator.sqlite';
+
+/** Opens (and creates when needed) the store. */
+export function openStore(options: StoreOptions = {}): EmulatorStore {
+  let path = ':memory:';
+  if (options.dataDir !== undefined) {
+    mkdirSync(options.dataDir, { recursive: true });
+    path = join(options.dataDir, STORE_FILE);
+  }
+  const db = new Database(path);
+  if (path !== ':memory:') {
+    // WAL + synchronous=FULL: a commit is fsynced before better-sqlite3 returns, so a write
+    // answered 2xx survives kill -9 (and power loss). https://www.sqlite.org/pragma.html#pragma_synchronous
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+  }
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS rows (
+      entity_set TEXT NOT NULL,
+      id TEXT NOT NULL,
+      version INTEGER NOT NULL,
+      data TEXT NOT NULL,
+      PRIMARY KEY (entity_set, id)
+    ) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+    INSERT OR IGNORE INTO meta (key, value) VALUES ('version', 1000);
+  `);
+
+  const loadStmt = db.prepare<[string], { id: string; version: number; data: string }>('SELECT id, version, data FROM rows WHERE entity_set = ?');
+  const insertStmt = db.prepare('INSERT INTO rows (entity_set, id, version, data) VALUES (?, ?, ?, ?)');
+  const updateStmt = db.prepare('UPDATE rows SET version = ?, data = ? WHERE entity_set = ? AND id = ?');
+  const deleteStmt = db.prepare('DELETE FROM rows WHERE entity_set = ? AND id = ?');
+  const versionStmt = db.prepare("UPDATE meta SET value = value + 1 WHERE key = 'version' RETURNING value");
+
+  // Reads are served from memory: each entity set is loaded once, then kept in step with every
+  // write (SQLite stays the durable copy). This keeps GET-by-id and page queries close to a bare
+  // server; a transaction that rolls back also undoes its changes here.
+  const cache = new Map<string, EntityCache>();
+  let undo: (() => void)[] | undefined;
+
+  const load = (entitySet: string): EntityCache => {
+    let entry = cache.get(entitySet);
+    if (!entry) {
+      entry = { rows: new Map() };
+      for (const row of loadStmt.iterate(entitySet)) entry.rows.set(row.id, freeze({ id: row.id, version: row.version, values: JSON.parse(row.data) as RowValues }));
+      cache.set(entitySet, entry);
+    }
+    return entry;
+  };
+  const put = (entitySet: string, row: StoredRow | undefined, id: string) => {
+    const entry = load(entitySet);
+    const previous = entry.rows.get(id);
+    if (row) entry.rows.set(id, row);
+    else entry.rows.delete(id);
+    if ((previous === undefined) !== (row === undefined)) entry.sorted = undefined;
+    undo?.push(() => put(entitySet, previous, id));
+  };
+  const sortedIds = (entry: EntityCache): string[] => (entry.sorted ??= [...entry.rows.keys()].sort());
+
+  return {
+    get(entitySet, id) {
+      return load(entitySet).rows.get(id);
+    },
+    insert(entitySet, id, values) {
+      const version = Number(values.versionnumber ?? this.nextVersion());
+      insertStmt.run(entitySet, id, version, JSON.stringify(values));
+      const row = freeze({ id, version, values: { ...values } });
+      put(entitySet, row, id);
+      return row;
+    },
+    update(entitySet, id, values) {
+      const version = Number(values.versionnumber ?? this.nextVersion());
+      updateStmt.run(version, JSON.stringify(values), entitySet, id);
+      const row = freeze({ id, version, values: { ...values } });
+      put(entitySet, row, id);
+      return row;
+    },
+    delete(entitySet, id) {
+      const deleted = deleteStmt.run(entitySet, id).changes > 0;
+      if (deleted) put(entitySet, undefined, id);
+      return deleted;
+    },
+    count(entitySet) {
+      return load(entitySet).rows.size;
+    },
+    *scan(entitySet, options = {}) {
+      const entry = load(entitySet);
+      // A snapshot of the id order: writes made while the caller iterates do not disturb it.
+      const ids = sortedIds(entry);
+      let index = 0;
+      if (options.afterId !== undefined) {
+        let low = 0;
+        let high = ids.length;
+        while (low < high) {
+          const middle = (low + high) >>> 1;
+          if (ids[middle]! <= options.afterId) low = middle + 1;
+          else high = middle;
+        }
+        index = low;
+      }
+      for (; index < ids.length; index++) {
+        const row = entry.rows.get(ids[index]!);
+        if (row) yield row;
+      }
+    },
+    transaction<T>(fn: () => T): T {
+      if (db.inTransaction) return fn();
+      const log: (() => void)[] = [];
+      undo = log;
+      try {
+        return db.transaction(fn)();
+      } catch (error) {
+        undo = undefined;
+        for (const step of log.reverse()) step();
+        throw error;
+      } finally {
+        undo = undefined;
+      }
+    },
+    nextVersion() {
+      return (versionStmt.get() as { value: number }).value;
+    },
+    clear() {
+      db.exec('DELETE FROM rows');
+      cache.clear();
+    },
+    close() {
+      if (db.open) db.close();
+    },
+  };
+}

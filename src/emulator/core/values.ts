@@ -1,0 +1,192 @@
+/**
+ * Turns a request body into attribute values: checks every property against the table (unknown
+ * property -> 400 `0x0`), converts types, enforces lengths and ranges (400 `0x80044331`), and
+ * resolves `@odata.bind` references. Output objects have a null prototype: input keys such as
+ * `__proto__` can never reach `Object.prototype`.
+ */
+import { badRequest, invalidArgument, unknownProperty, validation, type DataverseError } from './errors.js';
+import type { ResolvedEntity } from './entities/registry.js';
+import type { AttributeDefinition, CollectionNavigation, RowValues } from './types.js';
+
+const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+/** Whether a string is a GUID (no braces). */
+export function isGuid(value: unknown): value is string {
+  return typeof value === 'string' && GUID.test(value);
+}
+
+/** `YYYY-MM-DDTHH:MM:SSZ`, the form Dataverse emits (DWA converts exactly this form to Date). */
+export function formatDateTime(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** A reference parsed from an `@odata.bind`/`@odata.id` value or a URL. */
+export interface EntityReference {
+  entitySet: string;
+  id: string;
+}
+
+/** Resolves `$n` Content-ID references (batch change sets); undefined when unknown. */
+export type ContentIdResolver = (reference: string) => EntityReference | undefined;
+
+/** Parses `/contacts(<guid>)`, `contacts(<guid>)`, an absolute URL, or `$n` into a reference. */
+export function parseReference(value: string, resolveContentId?: ContentIdResolver): EntityReference | undefined {
+  if (value.startsWith('$')) return resolveContentId?.(value);
+  let path = value;
+  const api = path.indexOf('/api/data/v9.');
+  if (api >= 0) path = path.slice(api).replace(/^\/api\/data\/v9\.\d\//, '');
+  path = path.replace(/^\/+/, '');
+  const match = /^([A-Za-z0-9_]+)\(\{?([0-9a-fA-F-]{36})\}?\)$/.exec(path);
+  if (!match || !isGuid(match[2])) return undefined;
+  return { entitySet: match[1]!, id: match[2]!.toLowerCase() };
+}
+
+/** Rows a deep insert creates after the parent. */
+export interface DeepInsert {
+  navigation: CollectionNavigation;
+  bodies: unknown[];
+}
+
+/** The converted body. */
+export interface ConvertedBody {
+  values: RowValues;
+  /** The primary key given in the body, if any. */
+  id?: string;
+  deepInserts: DeepInsert[];
+  /** Lookups to check for existence: attribute -> reference. */
+  references: { attribute: AttributeDefinition; reference: EntityReference }[];
+}
+
+/** Whether a value is a plain JSON object. */
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function typeError(attribute: AttributeDefinition, value: unknown, edm: string): DataverseError {
+  return badRequest(`Cannot convert the literal '${JSON.stringify(value)}' to the expected type '${edm}' of property '${attribute.name}'.`);
+}
+
+/** Converts and checks one attribute value. */
+export function convertValue(entity: ResolvedEntity, attribute: AttributeDefinition, value: unknown): unknown {
+  if (value === null) return null;
+  const logicalName = entity.definition.logicalName;
+  switch (attribute.type) {
+    case 'string':
+    case 'memo': {
+      if (typeof value !== 'string') throw typeError(attribute, value, 'Edm.String');
+      const max = attribute.maxLength ?? (attribute.type === 'memo' ? 1_048_576 : 100);
+      if (value.length > max) {
+        throw validation(`The length of the '${attribute.name}' attribute of the '${logicalName}' entity exceeded the maximum allowed length of '${max}'.`);
+      }
+      return value;
+    }
+    case 'integer':
+    case 'bigint':
+    case 'decimal':
+    case 'double':
+    case 'money': {
+      if (typeof value !== 'number' || !Number.isFinite(value)) throw typeError(attribute, value, attribute.type === 'integer' ? 'Edm.Int32' : 'Edm.Decimal');
+      if ((attribute.type === 'integer' || attribute.type === 'bigint') && !Number.isInteger(value)) throw typeError(attribute, value, 'Edm.Int32');
+      if ((attribute.min !== undefined && value < attribute.min) || (attribute.max !== undefined && value > attribute.max)) {
+        throw validation(
+          `The value ${value} of '${attribute.name}' on record of type '${logicalName}' is outside the valid range. Accepted Range: ${attribute.min ?? '-∞'} to ${attribute.max ?? '∞'}.`,
+        );
+      }
+      return value;
+    }
+    case 'boolean':
+      if (typeof value !== 'boolean') throw typeError(attribute, value, 'Edm.Boolean');
+      return value;
+    case 'datetime': {
+      if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/.test(value) || Number.isNaN(Date.parse(value))) {
+        throw typeError(attribute, value, 'Edm.DateTimeOffset');
+      }
+      return formatDateTime(new Date(value));
+    }
+    case 'dateonly':
+      if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) throw typeError(attribute, value, 'Edm.Date');
+      return value;
+    case 'picklist':
+    case 'state':
+    case 'status':
+      if (typeof value !== 'number' || !Number.isInteger(value)) throw typeError(attribute, value, 'Edm.Int32');
+      if (attribute.options && !Object.prototype.hasOwnProperty.call(attribute.options.labels, value)) {
+        throw validation(`The value ${value} of '${attribute.name}' on record of type '${logicalName}' is not a valid option.`);
+      }
+      return value;
+    case 'uniqueidentifier':
+      if (!isGuid(value)) throw typeError(attribute, value, 'Edm.Guid');
+      return value.toLowerCase();
+    case 'managedproperty':
+      if (!isJsonObject(value) || typeof value.Value !== 'boolean') throw typeError(attribute, value, 'Microsoft.Dynamics.CRM.BooleanManagedProperty');
+      return { Value: value.Value };
+    default:
+      throw badRequest(`The property '${attribute.name}' is a lookup; set it with '${attribute.navigationProperty ?? attribute.name}@odata.bind'.`);
+  }
+}
+
+/** Converts a JSON body into attribute values for a table. */
+export function convertBody(entity: ResolvedEntity, body: unknown, resolveContentId?: ContentIdResolver): ConvertedBody {
+  if (!isJsonObject(body)) throw badRequest('The request body must be a JSON object.');
+  const values: RowValues = Object.create(null) as RowValues;
+  const converted: ConvertedBody = { values, deepInserts: [], references: [] };
+  const logicalName = entity.definition.logicalName;
+  for (const key of Object.keys(body)) {
+    const value = body[key];
+    if (key.startsWith('@odata.') || key.startsWith('@')) continue;
+    const at = key.indexOf('@');
+    if (at >= 0) {
+      const annotation = key.slice(at + 1);
+      if (annotation !== 'odata.bind') continue; // formatted values and other annotations are ignored, as Dataverse does
+      const navigation = key.slice(0, at);
+      const attribute = entity.navigation.get(navigation);
+      if (!attribute) {
+        if (entity.definition.collections?.some((collection) => collection.name === navigation)) {
+          throw badRequest(`Binding existing rows to the collection '${navigation}' on create is not supported by the emulator; create the children with their lookup instead.`);
+        }
+        throw unknownProperty(navigation, logicalName);
+      }
+      if (attribute.readOnly) continue;
+      if (value === null) {
+        values[attribute.name] = null;
+        values[`${attribute.name}@type`] = null;
+        continue;
+      }
+      if (typeof value !== 'string') throw badRequest(`The value of '${key}' must be a string like '/${attribute.targets?.[0] ?? 'entityset'}(<guid>)'.`);
+      const reference = parseReference(value, resolveContentId);
+      if (!reference) {
+        if (value.startsWith('$')) throw badRequest(`Content-ID Reference: '${value}' does not exist in the batch context.`);
+        throw badRequest(`The value '${value}' of '${key}' is not a valid entity reference; use '/${attribute.targets?.[0] ?? 'entityset'}(<guid>)'.`);
+      }
+      const requiredTarget = entity.navigationTargets.get(navigation);
+      if ((requiredTarget !== undefined && requiredTarget !== reference.entitySet) || (attribute.targets && !attribute.targets.includes(reference.entitySet))) {
+        throw badRequest(`The navigation property '${navigation}' cannot refer to '${reference.entitySet}'; expected ${requiredTarget ?? attribute.targets?.join(' or ')}.`);
+      }
+      values[attribute.name] = reference.id;
+      converted.references.push({ attribute, reference });
+      continue;
+    }
+    const attribute = entity.attributes.get(key);
+    if (!attribute) {
+      const collection = entity.definition.collections?.find((item) => item.name === key);
+      if (collection) {
+        if (!Array.isArray(value)) throw badRequest(`The collection-valued navigation property '${key}' needs an array of objects.`);
+        converted.deepInserts.push({ navigation: collection, bodies: value });
+        continue;
+      }
+      if (entity.navigation.has(key)) throw badRequest(`Deep insert through the single-valued navigation property '${key}' is not supported by the emulator; create the row first and bind it with '${key}@odata.bind'.`);
+      throw unknownProperty(key, logicalName);
+    }
+    if (attribute.name === entity.definition.primaryId) {
+      if (!isGuid(value)) throw invalidArgument(`The value of '${key}' must be a GUID.`);
+      converted.id = value.toLowerCase();
+      continue;
+    }
+    if (attribute.readOnly) continue; // Dataverse ignores writes to read-only system columns
+    if (attribute.type === 'lookup' || attribute.type === 'owner') {
+      throw badRequest(`The property '${key}' is a lookup; set it with '${attribute.navigationProperty ?? key}@odata.bind'.`);
+    }
+    values[attribute.name] = convertValue(entity, attribute, value);
+  }
+  return converted;
+}

@@ -1,0 +1,43 @@
+/** The fault-injection plugin: carries out the {@link FaultInjector}'s decisions around each request. */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DataverseError } from '../core/errors.js';
+import type { CoreRequest, CoreResponse, EmulatorPlugin } from '../core/types.js';
+import { errorResponse } from '../core/http.js';
+import { notesOf } from '../ops/requestNotes.js';
+import type { FaultInjector } from './FaultInjector.js';
+
+const SERVICE_PREFIX = /^\/api\/data\/v9\.\d\//;
+
+/** The path and query a rule's `match.path` is tested against: after `/api/data/v9.x/`. */
+export function faultPathOf(url: string): string {
+  return SERVICE_PREFIX.test(url) ? url.replace(SERVICE_PREFIX, '') : url.replace(/^\//, '');
+}
+
+const DROPPED: CoreResponse = Object.freeze({ status: 0, headers: {}, body: '', drop: true });
+
+/** A plugin that injects the faults `injector` decides on. */
+export function faultsPlugin(injector: FaultInjector): EmulatorPlugin {
+  return {
+    name: 'faults',
+    async around(request: CoreRequest, next: () => Promise<CoreResponse>): Promise<CoreResponse> {
+      if (!injector.active) return next();
+      const decision = injector.decide(request.method, faultPathOf(request.url));
+      if (!decision) return next();
+      notesOf(request).fault = decision.label;
+      if (decision.latencyMs > 0) await sleep(decision.latencyMs);
+      const action = decision.action;
+      switch (action.kind) {
+        case 'delay':
+          return next();
+        case 'respond': {
+          const headers: Record<string, string> = action.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(action.retryAfterSeconds) };
+          return errorResponse(new DataverseError(action.status, action.code, action.message, headers));
+        }
+        case 'drop':
+          if (action.when === 'before') return { ...DROPPED };
+          // The request runs (and its writes commit); only the answer is lost.
+          return { ...(await next()), drop: true };
+      }
+    },
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * Who is calling: service protection limits apply per user, so the emulator needs a stable user
+ * key for each request without ever keeping the token itself.
+ * https://learn.microsoft.com/power-apps/developer/data-platform/api-limits#how-service-protection-api-limits-are-enforced
+ */
+import { createHash } from 'node:crypto';
+
+/** The user key for requests without an `Authorization` header. */
+export const ANONYMOUS_CALLER = 'anonymous';
+
+/** Object ids and subjects are GUIDs or short opaque strings; anything else is not trusted as a key. */
+const SAFE_CLAIM = /^[A-Za-z0-9._:@-]{1,128}$/;
+
+/**
+ * The caller's user key from an `Authorization` header value: the `oid` (else `sub`) claim of a
+ * JWT bearer token, decoded without verifying the signature (the emulator accepts any token);
+ * for an opaque token, `token:` and the first 16 hex digits of its SHA-256; `anonymous` when
+ * there is no token. The token is never returned or stored.
+ */
+export function callerOf(authorization: string | string[] | undefined): string {
+  const header = Array.isArray(authorization) ? authorization[0] : authorization;
+  if (!header) return ANONYMOUS_CALLER;
+  const match = /^\s*Bearer\s+(\S+)\s*$/i.exec(header);
+  const token = match ? match[1]! : header.trim();
+  if (!token) return ANONYMOUS_CALLER;
+  return claimOf(token) ?? `token:${createHash('sha256').update(token).digest('hex').slice(0, 16)}`;
+}
+
+function claimOf(token: string): string | undefined {
+  const parts = token.split('.');
+  if (parts.length !== 3 || !parts[1]) return undefined;
+  let payload: unknown;
+  try {
+    payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (typeof payload !== 'object' || payload === null) return undefined;
+  for (const claim of ['oid', 'sub'] as const) {
+    const value = (payload as Record<string, unknown>)[claim];
+    if (typeof value === 'string' && SAFE_CLAIM.test(value)) return value;
+  }
+  return undefined;
+}
