@@ -1,0 +1,578 @@
+/**
+ * `journeyctl journeys list|get|create|apply|delete|go-live|stop|validate|export|import|diff`:
+ * customer journeys as code, against a Dataverse environment or the embedded emulator.
+ *
+ * Data goes to stdout (`--format table|json|yaml`), progress and notices to stderr. Exit codes:
+ * 0 success; 1 a go-live/stop that failed or timed out, online findings of severity error, or a
+ * diff with differences; 2 bad input or a refused transition; 3 service, auth or network errors
+ * (and environments where outbound marketing was removed).
+ */
+import { existsSync, statSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Argv } from 'yargs';
+import { InputError } from '../../errors.js';
+import { collectReferences, parseDefinition, type WorkflowDefinition } from '../../definition/index.js';
+import { loadJourneyDocument, type JourneyDocument } from '../../io/index.js';
+import { applyJourney } from '../../journeys/apply.js';
+import { diffJourneys, formatJourneyDiff, isSameJourney, type DiffSide, type JourneyDiff } from '../../journeys/diff.js';
+import { JourneyOperationFailedError, PollTimeoutError } from '../../journeys/errors.js';
+import { definitionOfEntity, EXPORT_FILE_NAMES, EXPORT_SELECT, exportJourney, journeyRecordFile } from '../../journeys/exportFormat.js';
+import { importJourneys, type ImportPlan } from '../../journeys/importJourneys.js';
+import { JourneyClient, normalizeId } from '../../journeys/JourneyClient.js';
+import type { JourneyPoller } from '../../journeys/JourneyPoller.js';
+import type { JourneyOperationState } from '../../journeys/operationState.js';
+import { resolveNames } from '../../journeys/resolveNames.js';
+import type { JourneyRecord } from '../../model/journeyRecord.js';
+import { JourneyAttributes as A, Tables } from '../../model/names.js';
+import { JourneyStatus, JourneyStatusSet } from '../../model/optionSets.js';
+import { describeJourneyStatus } from '../../model/transitions.js';
+import type { Finding } from '../../validation/finding.js';
+import { openConnection, withConnectionOptions, type Connection, type ConnectionArgs } from '../connection.js';
+import { writeErr, writeOut } from '../context.js';
+import { ExitCode, ExitError } from '../exit.js';
+import { renderJson, renderRows, renderYaml, withFormatOption, type Column, type OutputFormat } from '../render.js';
+
+/** Arguments every journeys subcommand receives. */
+interface CommonArgs extends ConnectionArgs {
+  format: OutputFormat;
+  verbose: boolean;
+  quiet: boolean;
+}
+
+/** The names of the subcommands, in help order. */
+export const JOURNEYS_SUBCOMMANDS = ['list', 'get', 'create', 'apply', 'delete', 'go-live', 'stop', 'validate', 'export', 'import', 'diff'] as const;
+
+const GUID = /^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?$/i;
+
+/** Open the connection, run `fn` with a journey client, and always close the connection. */
+async function withJourneys<T>(argv: CommonArgs, fn: (journeys: JourneyClient, connection: Connection) => Promise<T>, options: { readOnly?: boolean; pollIntervalInMs?: number } = {}): Promise<T> {
+  const connection = await openConnection(argv, { readOnly: options.readOnly ?? false });
+  try {
+    const journeys = new JourneyClient(connection.client, options.pollIntervalInMs === undefined ? {} : { pollIntervalInMs: options.pollIntervalInMs });
+    return await fn(journeys, connection);
+  } finally {
+    await connection.close();
+  }
+}
+
+/** A journey named by id or by exact name, as its id. */
+async function resolveJourneyId(journeys: JourneyClient, reference: string): Promise<string> {
+  if (GUID.test(reference.trim())) return normalizeId(reference);
+  const found = await journeys.findByName(reference);
+  if (!found?.id) {
+    throw new InputError(`no journey is named ${JSON.stringify(reference)}`, {}, { hint: 'list them with journeyctl journeys list, or pass the journey id' });
+  }
+  return found.id;
+}
+
+/** `Live`, `live`, `going-live`, `192350002` -> the statuscode. */
+export function parseStatus(text: string): number {
+  const numeric = Number(text);
+  if (Number.isInteger(numeric) && JourneyStatusSet.labels[numeric] !== undefined) return numeric;
+  const wanted = text.toLowerCase().replace(/[^a-z]/g, '');
+  for (const [key, value] of Object.entries(JourneyStatus)) {
+    if (key.toLowerCase() === wanted || (JourneyStatusSet.labels[value] ?? '').toLowerCase().replace(/[^a-z]/g, '') === wanted) return value;
+  }
+  throw new InputError(`unknown journey status ${JSON.stringify(text)}`, {}, { hint: `use one of ${Object.keys(JourneyStatus).join(', ')}` });
+}
+
+function statusLabel(code: number | undefined): string {
+  return code === undefined ? '' : describeJourneyStatus(code);
+}
+
+function print(format: OutputFormat, data: unknown, table: () => string): void {
+  writeOut(format === 'json' ? renderJson(data) : format === 'yaml' ? renderYaml(data) : table());
+}
+
+/** A one-line summary of a record for list output. */
+function listRow(record: JourneyRecord): Record<string, unknown> {
+  return {
+    id: record.id,
+    name: record.name,
+    status: statusLabel(record.statusCode),
+    statusCode: record.statusCode,
+    startDateTime: record.startDateTime ?? null,
+    endDateTime: record.endDateTime ?? null,
+    ownerId: record.ownerId ?? null,
+    modifiedOn: record.modifiedOn ?? null,
+  };
+}
+
+const LIST_COLUMNS: Column<Record<string, unknown>>[] = [
+  { header: 'ID', value: (r) => r.id },
+  { header: 'NAME', value: (r) => r.name },
+  { header: 'STATUS', value: (r) => r.status },
+  { header: 'MODIFIED', value: (r) => r.modifiedOn },
+];
+
+const FINDING_COLUMNS: Column<Finding>[] = [
+  { header: 'SEVERITY', value: (f) => f.severity },
+  { header: 'RULE', value: (f) => f.ruleId },
+  { header: 'TILE', value: (f) => f.activityId },
+  { header: 'MESSAGE', value: (f) => f.message },
+];
+
+function printFindings(format: OutputFormat, findings: readonly Finding[]): void {
+  if (format === 'table' && findings.length === 0) return;
+  writeOut(renderRows(findings, format, FINDING_COLUMNS));
+}
+
+function definitionOf(record: JourneyRecord): WorkflowDefinition | undefined {
+  if (!record.workflowDefinition) return undefined;
+  try {
+    return parseDefinition(record.workflowDefinition);
+  } catch {
+    return undefined;
+  }
+}
+
+/** What `get` shows: identity, status, dates and a summary of the definition. */
+function journeyDetails(record: JourneyRecord, withDefinition: boolean): Record<string, unknown> {
+  const definition = definitionOf(record);
+  const details: Record<string, unknown> = {
+    ...listRow(record),
+    description: record.description ?? null,
+    entityTarget: record.entityTarget ?? null,
+    contentSettingsId: record.contentSettingsId ?? null,
+    templateId: record.templateId ?? null,
+    tiles: definition ? definition.filter((a) => a.ActivityTypeId !== 'bpf_root').length : null,
+    references: definition ? collectReferences(definition).filter((r) => r.id !== null).map((r) => ({ kind: r.kind, id: r.id, name: r.name ?? null })) : [],
+    validationResults: record.validationResults ?? null,
+  };
+  if (withDefinition) details.definition = definition ?? null;
+  return details;
+}
+
+function keyValueTable(details: Record<string, unknown>): string {
+  const rows = Object.entries(details)
+    .filter(([key]) => key !== 'definition' && key !== 'references')
+    .map(([field, value]) => ({ field, value }));
+  const references = (details.references as { kind: string; id: string; name: string | null }[]) ?? [];
+  for (const r of references) rows.push({ field: `reference`, value: `${r.kind} ${r.id}${r.name ? ` (${r.name})` : ''}` });
+  return renderRows(rows, 'table', [
+    { header: 'FIELD', value: (r) => r.field },
+    { header: 'VALUE', value: (r) => r.value },
+  ]);
+}
+
+/** A progress reporter for a poller: status changes on stderr, only on a terminal and without --quiet. */
+function reportProgress(poller: JourneyPoller, argv: CommonArgs): void {
+  if (argv.quiet || !process.stderr.isTTY) return;
+  let last: number | undefined;
+  poller.onProgress((state) => {
+    if (state.lastStatusCode !== undefined && state.lastStatusCode !== last) {
+      last = state.lastStatusCode;
+      writeErr(`journey ${state.journeyId}: ${statusLabel(state.lastStatusCode)}`);
+    }
+  });
+}
+
+function stateRow(state: Readonly<JourneyOperationState>): Record<string, unknown> {
+  return {
+    id: state.journeyId,
+    operation: state.operation,
+    result: state.status,
+    status: state.lastStatus ?? statusLabel(state.lastStatusCode),
+    statusCode: state.lastStatusCode ?? null,
+    lastPolledAt: state.lastPolledAt ?? null,
+    ...(state.findings && state.findings.length > 0 ? { findings: state.findings } : {}),
+  };
+}
+
+const STATE_COLUMNS: Column<Record<string, unknown>>[] = [
+  { header: 'ID', value: (r) => r.id },
+  { header: 'OPERATION', value: (r) => r.operation },
+  { header: 'RESULT', value: (r) => r.result },
+  { header: 'STATUS', value: (r) => r.status },
+];
+
+interface TransitionArgs extends CommonArgs {
+  journey: string;
+  timeout: number;
+  wait: boolean;
+  'poll-interval': number;
+  'skip-online-validation'?: boolean;
+}
+
+/**
+ * Run a go-live or stop: start it, then (unless `--no-wait`) poll until done. A failure prints
+ * the findings or the last state on stdout before exiting 1.
+ */
+async function runTransition(argv: TransitionArgs, operation: 'goLive' | 'stop'): Promise<void> {
+  const timeoutInMs = Math.round(argv.timeout * 1000);
+  if (!(timeoutInMs > 0)) throw new InputError(`--timeout must be a positive number of seconds, got ${argv.timeout}`, {}, { hint: 'e.g. --timeout 600' });
+  await withJourneys(
+    argv,
+    async (journeys) => {
+      const id = await resolveJourneyId(journeys, argv.journey);
+      let poller: JourneyPoller;
+      try {
+        poller =
+          operation === 'goLive'
+            ? await journeys.beginGoLive(id, argv['skip-online-validation'] ? { onlineValidation: false } : {})
+            : await journeys.beginStop(id);
+      } catch (error) {
+        // Refused by the offline or online check: show what to fix, then exit 1.
+        if (error instanceof JourneyOperationFailedError) printFindings(argv.format, error.findings);
+        throw error;
+      }
+      if (!argv.wait) {
+        print(argv.format, stateRow(poller.getOperationState()), () => renderRows([stateRow(poller.getOperationState())], 'table', STATE_COLUMNS));
+        return;
+      }
+      reportProgress(poller, argv);
+      try {
+        await poller.pollUntilDone({ timeoutInMs });
+      } catch (error) {
+        const state = poller.getOperationState();
+        if (error instanceof PollTimeoutError || error instanceof JourneyOperationFailedError) {
+          print(argv.format, stateRow(state), () => {
+            const findings = state.findings ?? [];
+            return renderRows([stateRow(state)], 'table', STATE_COLUMNS) + (findings.length > 0 ? `\n${renderRows(findings, 'table', FINDING_COLUMNS)}` : '');
+          });
+        }
+        throw error;
+      }
+      const done = stateRow(poller.getOperationState());
+      print(argv.format, done, () => renderRows([done], 'table', STATE_COLUMNS));
+    },
+    { pollIntervalInMs: Math.max(10, Math.round(argv['poll-interval'] * 1000)) },
+  );
+}
+
+/** Export folders named directly, or the export folders one level below a parent folder. */
+async function exportFolders(paths: readonly string[]): Promise<string[]> {
+  const folders: string[] = [];
+  for (const path of paths) {
+    const full = resolve(path);
+    if (!existsSync(full) || !statSync(full).isDirectory()) {
+      throw new InputError(`not a folder: ${path}`, { file: path }, { hint: 'pass folders written by journeyctl journeys export (or their parent folder)' });
+    }
+    if (existsSync(join(full, EXPORT_FILE_NAMES.record))) {
+      folders.push(full);
+      continue;
+    }
+    const children = (await readdir(full, { withFileTypes: true }))
+      .filter((entry) => entry.isDirectory() && existsSync(join(full, entry.name, EXPORT_FILE_NAMES.record)))
+      .map((entry) => join(full, entry.name))
+      .sort();
+    if (children.length === 0) {
+      throw new InputError(`no exported journey in ${path}`, { file: path }, { hint: `an export folder holds ${EXPORT_FILE_NAMES.record}, ${EXPORT_FILE_NAMES.definition} and ${EXPORT_FILE_NAMES.designerState}` });
+    }
+    folders.push(...children);
+  }
+  return folders;
+}
+
+function planLines(plans: readonly ImportPlan[], dryRun: boolean): string {
+  const lines: string[] = [];
+  for (const plan of plans) {
+    const verb = plan.action === 'unchanged' ? 'unchanged' : dryRun ? `would ${plan.action}` : plan.action === 'create' ? 'created' : 'updated';
+    lines.push(`${verb} ${JSON.stringify(plan.name)} (${plan.id})${plan.changes.length > 0 && plan.action === 'update' ? `: ${plan.changes.join(', ')}` : ''}`);
+    for (const r of plan.references) {
+      const label = `${r.kind} ${r.name !== undefined ? JSON.stringify(r.name) : r.sourceId}`;
+      if (r.targetId === undefined) lines.push(`  MISSING ${label}: ${r.problem}`);
+      else if (r.via === 'name') lines.push(`  ${label}: ${r.sourceId === r.targetId ? r.targetId : `${r.sourceId} -> ${r.targetId}`}`);
+      else lines.push(`  ${label}: ${r.targetId} (${r.via === 'id' ? 'same id' : 'kept as is'})`);
+    }
+  }
+  return lines.join('\n');
+}
+
+/** One side of a diff: a local file/folder, or a journey (id or name) read from the environment. */
+async function diffSide(reference: string, journeys: () => Promise<JourneyClient>): Promise<DiffSide> {
+  if (existsSync(reference)) {
+    const document: JourneyDocument = await loadJourneyDocument(reference);
+    return { fields: document.fields, definition: document.definition };
+  }
+  if (/^\.{0,2}[\\/]|\.(json|ya?ml)$/i.test(reference)) {
+    throw new InputError('no such file or folder', { file: reference }, { hint: 'pass an existing file or export folder, or a journey id or name' });
+  }
+  const client = await journeys();
+  const id = await resolveJourneyId(client, reference);
+  // Compare what an export keeps: the portable fields, not status, owner or timestamps.
+  const entity = await client.client.retrieve(Tables.customerJourney.entitySet, id, { select: EXPORT_SELECT });
+  const { definition } = definitionOfEntity(entity, id);
+  const fields = journeyRecordFile(entity, definition);
+  return { fields, definition };
+}
+
+function transitionOptions(y: Argv, what: string): Argv {
+  return y
+    .positional('journey', { type: 'string', demandOption: true, describe: 'Journey id or exact name' })
+    .option('timeout', { type: 'number', default: 600, describe: `Seconds to wait for the journey to ${what}; on timeout exit 1 with the last state` })
+    .option('wait', { type: 'boolean', default: true, describe: 'Wait until done (--no-wait returns after the status change was requested)' })
+    .option('poll-interval', { type: 'number', default: 2, describe: 'Seconds between two status reads' });
+}
+
+/** Register `journeyctl journeys …`. */
+export default function register(cli: Argv): Argv {
+  return cli.command(
+    'journeys',
+    'Customer journeys as code: list, get, create, apply, delete, go-live, stop, validate, export, import, diff',
+    (yargs) =>
+      withFormatOption(withConnectionOptions(yargs))
+        .command(
+          'list',
+          'List journeys, filtered on the server',
+          (y) =>
+            y
+              .option('status', { type: 'string', describe: 'Only this status (Draft, GoingLive, Live, Stopping, Stopped, Expired, Error, or its code)' })
+              .option('name', { type: 'string', describe: 'Only names containing this text' })
+              .option('modified-since', { type: 'string', describe: 'Only journeys modified at or after this ISO date' })
+              .option('owner', { type: 'string', describe: 'Only journeys owned by this user or team id' })
+              .option('top', { type: 'number', describe: 'At most this many journeys' })
+              .example('$0 journeys list', 'Every journey, as a table')
+              .example('$0 journeys list --status Live --format json', 'Live journeys as JSON'),
+          async (args) => {
+            const argv = args as unknown as CommonArgs & { status?: string; name?: string; 'modified-since'?: string; owner?: string; top?: number };
+            const status = argv.status === undefined ? undefined : parseStatus(argv.status);
+            const rows = await withJourneys(
+              argv,
+              async (journeys) => {
+                const out: Record<string, unknown>[] = [];
+                for await (const record of journeys.list({
+                  ...(status === undefined ? {} : { status }),
+                  ...(argv.name ? { name: argv.name } : {}),
+                  ...(argv['modified-since'] ? { modifiedSince: argv['modified-since'] } : {}),
+                  ...(argv.owner ? { ownerId: argv.owner } : {}),
+                })) {
+                  out.push(listRow(record));
+                  if (argv.top !== undefined && out.length >= argv.top) break;
+                }
+                return out;
+              },
+              { readOnly: true },
+            );
+            writeOut(renderRows(rows, argv.format, LIST_COLUMNS));
+          },
+        )
+        .command(
+          'get <journey>',
+          'Show one journey: status, dates, tiles and references',
+          (y) =>
+            y
+              .positional('journey', { type: 'string', demandOption: true, describe: 'Journey id or exact name' })
+              .option('definition', { type: 'boolean', default: false, describe: 'Include the workflow definition (json/yaml)' })
+              .example('$0 journeys get "Welcome series (draft)"', 'By name')
+              .example('$0 journeys get 6628bbf7-3b1b-e911-a9b7-000d3a1e6adc --format json --definition', 'By id, with its definition'),
+          async (args) => {
+            const argv = args as unknown as CommonArgs & { journey: string; definition: boolean };
+            const details = await withJourneys(
+              argv,
+              async (journeys) => journeyDetails(await journeys.get(await resolveJourneyId(journeys, argv.journey)), argv.definition),
+              { readOnly: true },
+            );
+            print(argv.format, details, () => keyValueTable(details));
+          },
+        )
+        .command(
+          'create <file>',
+          'Create a Draft journey from a spec, record file, definition or export folder',
+          (y) =>
+            y
+              .positional('file', { type: 'string', demandOption: true, describe: 'Journey spec (YAML/JSON), record JSON, definition JSON, or export folder' })
+              .option('name', { type: 'string', describe: 'Name of the new journey (overrides the document)' })
+              .example('$0 journeys create samples/specs/welcome.yaml', 'From a spec; names are resolved in the target')
+              .example('$0 journeys create definition.json --name "My journey"', 'From a bare definition'),
+          async (args) => {
+            const argv = args as unknown as CommonArgs & { file: string; name?: string };
+            const document = await loadJourneyDocument(argv.file);
+            const created = await withJourneys(argv, async (journeys) => {
+              const resolved = await resolveNames(journeys.client, { ...document, file: document.file });
+              const fields = Object.assign(Object.create(null) as Record<string, unknown>, resolved.fields);
+              if (argv.name) fields[A.name] = argv.name;
+              if (typeof fields[A.name] !== 'string' || fields[A.name] === '') {
+                throw new InputError('the journey has no name', { file: argv.file, pointer: `/${A.name}` }, { hint: 'pass --name, or set msdyncrm_name in the document' });
+              }
+              return journeys.create({ fields, definition: resolved.definition, ...(document.designerState ? { designerState: document.designerState } : {}) });
+            });
+            const row = listRow(created);
+            print(argv.format, row, () => `created ${JSON.stringify(created.name)} (${created.id}), ${statusLabel(created.statusCode)}`);
+          },
+        )
+        .command(
+          'apply <files..>',
+          'Create or update journeys from files, idempotently (a second apply writes nothing)',
+          (y) =>
+            y
+              .positional('files', { type: 'string', array: true, demandOption: true, describe: 'Specs, record files, definitions or export folders' })
+              .option('id', { type: 'string', describe: 'Update (or create) this journey id instead of matching by name (one file only)' })
+              .option('restart-live', { type: 'boolean', default: false, describe: 'Allow changing a Live journey: stop it, edit, go live again' })
+              .option('dry-run', { type: 'boolean', default: false, describe: 'Show what would change, write nothing' })
+              .option('timeout', { type: 'number', default: 600, describe: 'Seconds to wait for each stop/go-live of a restart' })
+              .example('$0 journeys apply journeys/*.yaml', 'Create or update every spec')
+              .example('$0 journeys apply welcome.yaml --dry-run', 'Show the changes only'),
+          async (args) => {
+            const argv = args as unknown as CommonArgs & { files: string[]; id?: string; 'restart-live': boolean; 'dry-run': boolean; timeout: number };
+            if (argv.id !== undefined && argv.files.length > 1) throw new InputError('--id names one journey; pass one file with it', {}, { hint: 'drop --id to match each file by name' });
+            const documents: JourneyDocument[] = [];
+            for (const file of argv.files) documents.push(await loadJourneyDocument(file));
+            const results = await withJourneys(argv, async (journeys) => {
+              const out: Record<string, unknown>[] = [];
+              for (const document of documents) {
+                const result = await applyJourney(journeys, document, {
+                  ...(argv.id === undefined ? {} : { id: argv.id }),
+                  restartLive: argv['restart-live'],
+                  dryRun: argv['dry-run'],
+                  timeoutInMs: Math.round(argv.timeout * 1000),
+                });
+                out.push({ file: document.file, ...result, ...(argv['dry-run'] ? { dryRun: true } : {}) });
+              }
+              return out;
+            });
+            writeOut(
+              renderRows(results, argv.format, [
+                { header: 'ACTION', value: (r) => (r.dryRun && r.action !== 'unchanged' ? `would be ${r.action}` : r.action) },
+                { header: 'ID', value: (r) => r.id },
+                { header: 'FILE', value: (r) => r.file },
+                { header: 'CHANGES', value: (r) => (r.changes as string[]).join(', ') },
+              ]),
+            );
+          },
+        )
+        .command(
+          'delete <journey>',
+          'Delete a journey (the service refuses while it is Live)',
+          (y) =>
+            y
+              .positional('journey', { type: 'string', demandOption: true, describe: 'Journey id or exact name' })
+              .example('$0 journeys delete "Old test journey"', 'By name'),
+          async (args) => {
+            const argv = args as unknown as CommonArgs & { journey: string };
+            const id = await withJourneys(argv, async (journeys) => {
+              const key = await resolveJourneyId(journeys, argv.journey);
+              await journeys.delete(key);
+              return key;
+            });
+            print(argv.format, { id, deleted: true }, () => `deleted ${id}`);
+          },
+        )
+        .command(
+          'go-live <journey>',
+          'Take a journey live: offline and online checks, Going live, then wait for Live',
+          (y) =>
+            transitionOptions(y, 'become Live')
+              .option('skip-online-validation', { type: 'boolean', default: false, describe: 'Do not run msdyncrm_CustomerJourneyValidate first' })
+              .example('$0 journeys go-live "Welcome series (draft)"', 'Validate, go live, wait up to 10 minutes')
+              .example('$0 journeys go-live 6628bbf7-3b1b-e911-a9b7-000d3a1e6adc --timeout 60 --format json', 'Wait a minute; the last state as JSON'),
+          (args) => runTransition(args as unknown as TransitionArgs, 'goLive'),
+        )
+        .command(
+          'stop <journey>',
+          'Stop a Live journey and wait for Stopped',
+          (y) => transitionOptions(y, 'stop').example('$0 journeys stop "Monthly newsletter"', 'Stop and wait'),
+          (args) => runTransition(args as unknown as TransitionArgs, 'stop'),
+        )
+        .command(
+          'validate <journey>',
+          "Run the server's error check (msdyncrm_CustomerJourneyValidate) on a stored journey",
+          (y) =>
+            y
+              .positional('journey', { type: 'string', demandOption: true, describe: 'Journey id or exact name (files: journeyctl validate --online)' })
+              .example('$0 journeys validate "Welcome series (draft)"', 'Findings as a table; exit 1 on errors'),
+          async (args) => {
+            const argv = args as unknown as CommonArgs & { journey: string };
+            const result = await withJourneys(argv, async (journeys) => journeys.validate(await resolveJourneyId(journeys, argv.journey)), { readOnly: true });
+            if (argv.format === 'table') {
+              writeOut(`result: ${result.result}`);
+              printFindings('table', result.findings);
+            } else print(argv.format, result, () => '');
+            if (result.findings.some((f) => f.severity === 'error')) throw new ExitError(ExitCode.Failure);
+          },
+        )
+        .command(
+          'export [journeys..]',
+          'Write journeys as folders of files (journey.json, definition.json, designer-state.json)',
+          (y) =>
+            y
+              .positional('journeys', { type: 'string', array: true, default: [], describe: 'Journey ids or exact names' })
+              .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'Directory to write the journey folders into' })
+              .option('all', { type: 'boolean', default: false, describe: 'Export every journey (with --status: every journey in that status)' })
+              .option('status', { type: 'string', describe: 'With --all: only this status' })
+              .example('$0 journeys export --all --out journeys/', 'Every journey, one folder each')
+              .example('$0 journeys export "Welcome series (draft)" --out exported/', 'One journey'),
+          async (args) => {
+            const argv = args as unknown as CommonArgs & { journeys: string[]; out: string; all: boolean; status?: string };
+            if (!argv.all && argv.journeys.length === 0) throw new InputError('name the journeys to export, or pass --all', {}, { hint: 'e.g. journeyctl journeys export --all --out journeys/' });
+            const status = argv.status === undefined ? undefined : parseStatus(argv.status);
+            const rows = await withJourneys(
+              argv,
+              async (journeys) => {
+                const ids: string[] = [];
+                for (const reference of argv.journeys) ids.push(await resolveJourneyId(journeys, reference));
+                if (argv.all) for await (const record of journeys.list(status === undefined ? {} : { status })) if (record.id && !ids.includes(record.id)) ids.push(record.id);
+                const out: Record<string, unknown>[] = [];
+                for (const id of ids) {
+                  const written = await exportJourney(journeys.client, id, resolve(argv.out));
+                  out.push({ id, folder: written.folder, files: written.files.map((f) => ({ path: f.path, sha256: f.sha256, bytes: f.bytes })) });
+                }
+                return out;
+              },
+              { readOnly: true },
+            );
+            writeOut(
+              renderRows(rows, argv.format, [
+                { header: 'ID', value: (r) => r.id },
+                { header: 'FOLDER', value: (r) => r.folder },
+              ]),
+            );
+          },
+        )
+        .command(
+          'import <folders..>',
+          'Create or update journeys from export folders, remapping references by name',
+          (y) =>
+            y
+              .positional('folders', { type: 'string', array: true, demandOption: true, describe: 'Export folders, or folders holding them' })
+              .option('dry-run', { type: 'boolean', default: false, describe: 'Print the plan (actions and reference mapping), write nothing' })
+              .example('$0 journeys import journeys/ --dry-run', 'What would be created, updated and remapped')
+              .example('$0 journeys import journeys/ --url https://contoso-test.crm4.dynamics.com', 'Into another environment'),
+          async (args) => {
+            const argv = args as unknown as CommonArgs & { folders: string[]; 'dry-run': boolean };
+            const folders = await exportFolders(argv.folders);
+            const result = await withJourneys(argv, (journeys) => importJourneys(journeys.client, folders, { dryRun: argv['dry-run'] }), { readOnly: argv['dry-run'] });
+            print(argv.format, result, () => planLines(result.plans, result.dryRun));
+            if (result.dryRun && result.plans.some((p) => p.references.some((r) => r.targetId === undefined))) {
+              writeErr('error: some referenced records are missing in the target (MISSING above); an import would be refused');
+              throw new ExitError(ExitCode.Failure);
+            }
+          },
+        )
+        .command(
+          'diff <a> <b>',
+          'Compare two journeys (files, export folders, ids or names) tile by tile; exit 1 when they differ',
+          (y) =>
+            y
+              .positional('a', { type: 'string', demandOption: true, describe: 'Before: a file, an export folder, or a journey id/name' })
+              .positional('b', { type: 'string', demandOption: true, describe: 'After: likewise' })
+              .example('$0 journeys diff exported/welcome-1a2b3c4d "Welcome series (draft)"', 'Local export against the environment')
+              .example('$0 journeys diff old/definition.json new/definition.json', 'Two files, no connection needed'),
+          async (args) => {
+            const argv = args as unknown as CommonArgs & { a: string; b: string };
+            let connection: Connection | undefined;
+            let journeys: JourneyClient | undefined;
+            const remote = async () => {
+              if (!journeys) {
+                connection = await openConnection(argv, { readOnly: true });
+                journeys = new JourneyClient(connection.client);
+              }
+              return journeys;
+            };
+            let diff: JourneyDiff;
+            try {
+              diff = diffJourneys(await diffSide(argv.a, remote), await diffSide(argv.b, remote));
+            } finally {
+              await (connection as Connection | undefined)?.close();
+            }
+            const same = isSameJourney(diff);
+            print(argv.format, { same, ...diff }, () => (same ? 'no differences' : formatJourneyDiff(diff).join('\n')));
+            if (!same) throw new ExitError(ExitCode.Failure);
+          },
+        )
+        .demandCommand(1, `Name a journeys subcommand: ${JOURNEYS_SUBCOMMANDS.join(', ')}.`)
+        .example('$0 journeys list --status Live', 'Live journeys')
+        .example('$0 journeys apply welcome.yaml && $0 journeys go-live "Welcome"', 'Apply a spec and take it live'),
+  );
+}

@@ -1,0 +1,157 @@
+/**
+ * `journeyctl.config.json`: optional per-project connection settings, found by searching upward
+ * from the working directory. Secrets never belong here (they come from the environment or a
+ * credential store), so the file accepts only non-secret keys and rejects anything else.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { InputError, pointer } from '../errors.js';
+
+/** The configuration file's name. */
+export const CONFIG_FILE_NAME = 'journeyctl.config.json';
+
+/** The `--auth` values. */
+export const AUTH_MODES = ['none', 'token', 'default', 'client-secret', 'certificate', 'device-code', 'azure-cli', 'managed-identity'] as const;
+export type AuthMode = (typeof AUTH_MODES)[number];
+
+/** What a configuration file may hold. Every key is optional. */
+export interface JourneyctlConfig {
+  /** Environment URL, e.g. `https://contoso.crm4.dynamics.com`. */
+  url?: string;
+  /** How to authenticate; see {@link AUTH_MODES}. */
+  auth?: AuthMode;
+  /** Web API version (`9.0`, `9.1`, `9.2`). */
+  apiVersion?: string;
+  /** Entra ID tenant for `client-secret`, `certificate`, `device-code`, `azure-cli`. */
+  tenantId?: string;
+  /** Application (client) id for `client-secret`, `certificate`, `device-code`, `managed-identity`. */
+  clientId?: string;
+  /** PEM certificate file for `certificate` (relative to the config file). */
+  certificatePath?: string;
+}
+
+const STRING_KEYS = ['url', 'auth', 'apiVersion', 'tenantId', 'clientId', 'certificatePath'] as const;
+/** Keys that look like secrets: refused with a hint instead of silently read. */
+const SECRET_KEYS = /secret|password|token/i;
+
+/** A loaded configuration and where it came from. */
+export interface LoadedConfig {
+  file: string;
+  config: JourneyctlConfig;
+}
+
+/** The nearest `journeyctl.config.json` at or above `from`, or `undefined`. */
+export function findConfigFile(from: string = process.cwd()): string | undefined {
+  let dir = resolve(from);
+  for (;;) {
+    const candidate = join(dir, CONFIG_FILE_NAME);
+    if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+/**
+ * Read and check a configuration file.
+ * @throws InputError naming the file and JSON pointer of anything unreadable, unknown or secret.
+ */
+export function readConfigFile(file: string): LoadedConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new InputError(`cannot read the configuration file: ${(error as Error).message}`, { file }, { hint: 'check the --config path', cause: error });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`the configuration file is not valid JSON: ${(error as Error).message}`, { file, pointer: '' }, { hint: `fix ${CONFIG_FILE_NAME} or remove it` });
+  }
+  return { file, config: parseConfig(value, file) };
+}
+
+/** Check a parsed configuration value; returns only the known keys (no prototype keys copied). */
+export function parseConfig(value: unknown, file?: string): JourneyctlConfig {
+  const at = (p: string) => (file === undefined ? { pointer: p } : { file, pointer: p });
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new InputError('the configuration must be a JSON object', at(''), { hint: `e.g. { "url": "https://contoso.crm4.dynamics.com", "auth": "default" }` });
+  }
+  const config: JourneyctlConfig = {};
+  for (const [key, raw] of Object.entries(value)) {
+    if (SECRET_KEYS.test(key)) {
+      throw new InputError(`secrets do not belong in ${CONFIG_FILE_NAME}: ${JSON.stringify(key)}`, at(pointer(key)), {
+        hint: 'remove it and set DATAVERSE_TOKEN or AZURE_CLIENT_SECRET in the environment instead',
+      });
+    }
+    if (!(STRING_KEYS as readonly string[]).includes(key)) {
+      throw new InputError(`unknown configuration key ${JSON.stringify(key)}`, at(pointer(key)), { hint: `known keys: ${STRING_KEYS.join(', ')}` });
+    }
+    if (typeof raw !== 'string' || raw.trim() === '') {
+      throw new InputError(`configuration key ${JSON.stringify(key)} must be a non-empty string`, at(pointer(key)));
+    }
+    if (key === 'auth' && !(AUTH_MODES as readonly string[]).includes(raw)) {
+      throw new InputError(`unknown auth mode ${JSON.stringify(raw)}`, at(pointer(key)), { hint: `use one of ${AUTH_MODES.join(', ')}` });
+    }
+    const resolved = key === 'certificatePath' && file !== undefined ? resolve(dirname(file), raw) : raw;
+    Object.defineProperty(config, key, { value: resolved, enumerable: true, writable: true, configurable: true });
+  }
+  return config;
+}
+
+/** Where each connection setting was taken from, for `--verbose` messages. */
+export type SettingSource = 'flag' | 'environment' | 'config' | 'default';
+
+/** Connection settings after precedence: flags beat environment beat the configuration file. */
+export interface ResolvedSettings {
+  url: string | undefined;
+  urlSource: SettingSource;
+  auth: AuthMode | undefined;
+  apiVersion: string | undefined;
+  tenantId: string | undefined;
+  clientId: string | undefined;
+  certificatePath: string | undefined;
+  configFile: string | undefined;
+}
+
+/** The flags that feed {@link resolveSettings}. */
+export interface SettingFlags {
+  url?: string | undefined;
+  auth?: string | undefined;
+  config?: string | undefined;
+  apiVersion?: string | undefined;
+}
+
+/**
+ * Merge flags, environment and configuration file, in that order of precedence.
+ * `--config FILE` names the file; otherwise the nearest one above `cwd` is used, if any.
+ */
+export function resolveSettings(flags: SettingFlags, env: Readonly<Record<string, string | undefined>> = process.env, cwd: string = process.cwd()): ResolvedSettings {
+  const configFile = flags.config !== undefined ? resolve(cwd, flags.config) : findConfigFile(cwd);
+  const config = configFile !== undefined ? readConfigFile(configFile).config : {};
+  if (flags.auth !== undefined && !(AUTH_MODES as readonly string[]).includes(flags.auth)) {
+    throw new InputError(`unknown --auth ${JSON.stringify(flags.auth)}`, {}, { hint: `use one of ${AUTH_MODES.join(', ')}` });
+  }
+  const envUrl = nonEmpty(env.DATAVERSE_URL);
+  const url = nonEmpty(flags.url) ?? envUrl ?? config.url;
+  const urlSource: SettingSource = nonEmpty(flags.url) ? 'flag' : envUrl ? 'environment' : config.url ? 'config' : 'default';
+  const envAuth = nonEmpty(env.JOURNEYCTL_AUTH);
+  if (envAuth !== undefined && !(AUTH_MODES as readonly string[]).includes(envAuth)) {
+    throw new InputError(`unknown JOURNEYCTL_AUTH ${JSON.stringify(envAuth)}`, {}, { hint: `use one of ${AUTH_MODES.join(', ')}` });
+  }
+  return {
+    url,
+    urlSource,
+    auth: (flags.auth as AuthMode | undefined) ?? (envAuth as AuthMode | undefined) ?? config.auth,
+    apiVersion: nonEmpty(flags.apiVersion) ?? nonEmpty(env.DATAVERSE_API_VERSION) ?? config.apiVersion,
+    tenantId: nonEmpty(env.AZURE_TENANT_ID) ?? config.tenantId,
+    clientId: nonEmpty(env.AZURE_CLIENT_ID) ?? config.clientId,
+    certificatePath: nonEmpty(env.AZURE_CLIENT_CERTIFICATE_PATH) ?? config.certificatePath,
+    configFile,
+  };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value !== undefined && value.trim() !== '' ? value : undefined;
+}

@@ -1,0 +1,224 @@
+/**
+ * Where a CLI command's requests go: a Dataverse environment named by `--url`, `DATAVERSE_URL`
+ * or `journeyctl.config.json` (in that order of precedence), or, with none of them, the embedded
+ * emulator started in-process on loopback with its store under `.journeyctl/` in the working
+ * directory (architecture.md, "Embedded default").
+ */
+import { resolve } from 'node:path';
+import type { Argv } from 'yargs';
+import { DataverseClient, isNetworkError, lazyCredential, type AuthSetting, type DataverseClientOptions, type DataverseLogger } from '../dataverse/index.js';
+import { createCredential, type CredentialSpec } from '../dataverse/credentials.js';
+import { JourneyctlError, InputError, type ErrorKind } from '../errors.js';
+import { startEmulator, type RunningEmulator } from '../emulator/index.js';
+import { AUTH_MODES, CONFIG_FILE_NAME, resolveSettings, type AuthMode, type ResolvedSettings } from './config.js';
+import { writeErr } from './context.js';
+
+/** The directory, relative to the working directory, holding the embedded emulator's store. */
+export const EMBEDDED_DATA_DIR = '.journeyctl';
+
+/** The connection options' values as yargs parses them. */
+export interface ConnectionArgs {
+  url?: string | undefined;
+  auth?: string | undefined;
+  config?: string | undefined;
+  'api-version'?: string | undefined;
+  verbose?: boolean | undefined;
+  quiet?: boolean | undefined;
+}
+
+/** An open connection for one command. Always `close()` it (in a `finally`). */
+export interface Connection {
+  client: DataverseClient;
+  target: {
+    /** Environment URL (origin), e.g. `https://contoso.crm4.dynamics.com` or `http://127.0.0.1:53211`. */
+    url: string;
+    /** Whether this is the in-process emulator (no URL configured). */
+    embedded: boolean;
+  };
+  /** The in-process emulator, when {@link Connection.target}.embedded. */
+  emulator?: RunningEmulator;
+  /** Whether the command promised not to write (recorded for messages; the service enforces nothing). */
+  readOnly: boolean;
+  /** Close the client and stop the embedded emulator. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** Options of {@link openConnection}. */
+export interface OpenConnectionOptions {
+  /** The command only reads. @default false */
+  readOnly?: boolean;
+  /** Environment variables. @default process.env */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Working directory (config search, embedded store). @default process.cwd() */
+  cwd?: string;
+  /** Skip the reachability probe of a remote URL. @default false */
+  skipProbe?: boolean;
+}
+
+/**
+ * Add the connection options: `--url`, `--auth`, `--config`, `--api-version`.
+ * Register them on a command (or its parent) that talks to Dataverse.
+ */
+export function withConnectionOptions<T>(cli: Argv<T>): Argv<T> {
+  return cli
+    .option('url', {
+      type: 'string',
+      describe: 'Dataverse environment URL (env DATAVERSE_URL). Without one, the embedded emulator in ./.journeyctl is used',
+      group: 'Connection:',
+    })
+    .option('auth', {
+      type: 'string',
+      choices: [...AUTH_MODES],
+      describe: 'How to authenticate (env JOURNEYCTL_AUTH). Default: token when DATAVERSE_TOKEN is set, none on loopback, else default (DefaultAzureCredential)',
+      group: 'Connection:',
+    })
+    .option('config', { type: 'string', describe: `Connection configuration file. Default: the nearest ${CONFIG_FILE_NAME} at or above the working directory`, group: 'Connection:' })
+    .option('api-version', { type: 'string', describe: 'Web API version 9.0|9.1|9.2 (env DATAVERSE_API_VERSION). Default: 9.2', group: 'Connection:' }) as Argv<T>;
+}
+
+/**
+ * Open the connection a command's arguments ask for. With a URL: a client for it (and a quick
+ * reachability probe, so an unreachable URL fails in seconds with exit code 3, not after minutes
+ * of retries). Without: the embedded emulator, announced on stderr in one line.
+ */
+export async function openConnection(argv: ConnectionArgs, options: OpenConnectionOptions = {}): Promise<Connection> {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const settings = resolveSettings({ url: argv.url, auth: argv.auth, config: argv.config, apiVersion: argv['api-version'] }, env, cwd);
+  const logger = argv.verbose ? verboseLogger : undefined;
+  const readOnly = options.readOnly ?? false;
+
+  if (settings.url === undefined) return openEmbedded(cwd, readOnly, logger, argv.quiet === true);
+
+  const clientOptions: DataverseClientOptions = {
+    url: settings.url,
+    env,
+    ...(settings.apiVersion !== undefined ? { apiVersion: settings.apiVersion as DataverseClientOptions['apiVersion'] } : {}),
+    ...authOption(settings, env),
+    ...(logger ? { logger } : {}),
+  };
+  const client = new DataverseClient(clientOptions);
+  const url = client.connection.origin;
+  if (argv.verbose) writeErr(`target: ${url} (from ${settings.urlSource}${settings.configFile ? `; config ${settings.configFile}` : ''}), auth ${client.connection.authKind}`);
+  if (!options.skipProbe) await probe(clientOptions, url);
+  let closed = false;
+  return {
+    client,
+    target: { url, embedded: false },
+    readOnly,
+    async close() {
+      if (closed) return;
+      closed = true;
+      client.close();
+    },
+  };
+}
+
+async function openEmbedded(cwd: string, readOnly: boolean, logger: DataverseLogger | undefined, quiet: boolean): Promise<Connection> {
+  const dataDir = resolve(cwd, EMBEDDED_DATA_DIR);
+  let emulator: RunningEmulator;
+  try {
+    emulator = await startEmulator({ host: '127.0.0.1', port: 0, dataDir, seed: true });
+  } catch (error) {
+    throw new InputError(`cannot open the embedded emulator's store: ${(error as Error).message}`, { file: dataDir }, {
+      hint: 'run in a writable directory, or pass --url / set DATAVERSE_URL to use a Dataverse environment',
+      cause: error,
+    });
+  }
+  if (!quiet) writeErr(`journeyctl: no --url or DATAVERSE_URL; using the embedded emulator (store ${EMBEDDED_DATA_DIR}/)`);
+  const client = new DataverseClient({ url: emulator.url, auth: { none: true }, ...(logger ? { logger } : {}) });
+  let closed = false;
+  return {
+    client,
+    target: { url: emulator.url, embedded: true },
+    emulator,
+    readOnly,
+    async close() {
+      if (closed) return;
+      closed = true;
+      client.close();
+      await emulator.close();
+    },
+  };
+}
+
+/** Verbose request logs on stderr; the client's logging policy already redacts secrets. */
+const verboseLogger: DataverseLogger = (level, message) => writeErr(`[${level}] ${message}`);
+
+/** The client's `auth` option for the chosen `--auth` mode; `undefined` keeps the client's own defaults. */
+function authOption(settings: ResolvedSettings, env: Readonly<Record<string, string | undefined>>): { auth?: AuthSetting } {
+  const mode: AuthMode | undefined = settings.auth;
+  if (mode === undefined) return {};
+  if (mode === 'none') return { auth: { none: true } };
+  if (mode === 'token') {
+    const token = env.DATAVERSE_TOKEN;
+    if (!token) throw new InputError('--auth token needs DATAVERSE_TOKEN', {}, { hint: 'set DATAVERSE_TOKEN to a bearer token for the environment' });
+    return { auth: { token } };
+  }
+  const spec = credentialSpec(mode, settings, env);
+  return { auth: { credential: lazyCredential(() => createCredential(spec)) } };
+}
+
+function credentialSpec(mode: Exclude<AuthMode, 'none' | 'token'>, settings: ResolvedSettings, env: Readonly<Record<string, string | undefined>>): CredentialSpec {
+  const need = (value: string | undefined, what: string, variable: string): string => {
+    if (value) return value;
+    throw new InputError(`--auth ${mode} needs ${what}`, {}, { hint: `set ${variable}${variable.startsWith('AZURE_CLIENT_SECRET') ? '' : ` (or put it in ${CONFIG_FILE_NAME})`}` });
+  };
+  switch (mode) {
+    case 'default':
+      return { kind: 'default', ...(settings.tenantId ? { tenantId: settings.tenantId } : {}) };
+    case 'client-secret':
+      return {
+        kind: 'clientSecret',
+        tenantId: need(settings.tenantId, 'a tenant id', 'AZURE_TENANT_ID'),
+        clientId: need(settings.clientId, 'a client id', 'AZURE_CLIENT_ID'),
+        clientSecret: need(env.AZURE_CLIENT_SECRET, 'a client secret', 'AZURE_CLIENT_SECRET'),
+      };
+    case 'certificate':
+      return {
+        kind: 'clientCertificate',
+        tenantId: need(settings.tenantId, 'a tenant id', 'AZURE_TENANT_ID'),
+        clientId: need(settings.clientId, 'a client id', 'AZURE_CLIENT_ID'),
+        certificatePath: need(settings.certificatePath, 'a certificate file', 'AZURE_CLIENT_CERTIFICATE_PATH'),
+        ...(env.AZURE_CLIENT_CERTIFICATE_PASSWORD ? { certificatePassword: env.AZURE_CLIENT_CERTIFICATE_PASSWORD } : {}),
+      };
+    case 'device-code':
+      return {
+        kind: 'deviceCode',
+        ...(settings.tenantId ? { tenantId: settings.tenantId } : {}),
+        ...(settings.clientId ? { clientId: settings.clientId } : {}),
+        userPromptCallback: (message) => writeErr(message),
+      };
+    case 'azure-cli':
+      return { kind: 'azureCli', ...(settings.tenantId ? { tenantId: settings.tenantId } : {}) };
+    case 'managed-identity':
+      return { kind: 'managedIdentity', ...(settings.clientId ? { clientId: settings.clientId } : {}) };
+  }
+}
+
+/** A service error raised by the CLI itself (exit code 3). */
+export class UnreachableError extends JourneyctlError {
+  override name = 'UnreachableError';
+  override readonly kind: ErrorKind = 'service';
+}
+
+/**
+ * One `WhoAmI` with at most two attempts: a wrong or unreachable URL answers in seconds. Auth
+ * and other service errors pass through unchanged (they already say what to do).
+ */
+async function probe(clientOptions: DataverseClientOptions, url: string): Promise<void> {
+  const prober = new DataverseClient({ ...clientOptions, retry: { maxAttempts: 2, baseDelayInMs: 200, maxDelayInMs: 1000 }, timeoutInMs: 30_000 });
+  try {
+    await prober.whoAmI();
+  } catch (error) {
+    if (isNetworkError(error)) {
+      throw new UnreachableError(`cannot reach Dataverse at ${url}: ${(error as Error).message}`, {
+        hint: 'check --url / DATAVERSE_URL and your network (proxy, VPN); omit the URL to use the embedded emulator',
+        cause: error,
+      });
+    }
+    throw error;
+  } finally {
+    prober.close();
+  }
+}
