@@ -1,0 +1,128 @@
+/**
+ * `journeyctl channel <subcommand>`: custom channels.
+ *
+ * Each subcommand is one registration in {@link CHANNEL_SUBCOMMANDS}: `lint-tile` here, and the
+ * reporter's `report`, `retry`, `receive` and the real-time adapter `serve` in `channelReporter.ts`.
+ *
+ * `channel lint-tile FILE...` checks outbound custom channel tile XML files against the
+ * documented rules. Exit codes: 0 when no finding reaches `--fail-on`; 1 when one does; 2 when
+ * a file cannot be read or is not safe, well-formed tile XML (the other files are still linted).
+ */
+import { readFile } from 'node:fs/promises';
+import type { Argv } from 'yargs';
+import { lintTile, type TileFinding } from '../../channels/tile/index.js';
+import { InputError, isInputError } from '../../errors.js';
+import type { Finding, Severity } from '../../validation/finding.js';
+import { writeErr, writeOut } from '../context.js';
+import { ExitCode, ExitError, formatError } from '../exit.js';
+import { receiveCommand, reportCommand, retryCommand, serveCommand } from './channelReporter.js';
+
+/** One `channel` subcommand: registers itself on the `channel` command's parser. */
+export type ChannelSubcommand = (channel: Argv) => Argv;
+
+/** Output formats of the lint commands. */
+export const LINT_FORMATS = ['text', 'json'] as const;
+/** One of {@link LINT_FORMATS}. */
+export type LintFormat = (typeof LINT_FORMATS)[number];
+
+/** Lowest severity that makes a lint command exit 1; `never` only reports. */
+export const FAIL_ON = ['error', 'warning', 'never'] as const;
+/** One of {@link FAIL_ON}. */
+export type LintFailOn = (typeof FAIL_ON)[number];
+
+/** A finding plus the source line, when the linter knows it. */
+type LintFinding = Finding & { line?: number };
+
+/** Findings as text lines: `file:line: severity rule-id message (at pointer)`. */
+export function renderFindingsText(findings: readonly LintFinding[]): string {
+  return findings
+    .map((f) => {
+      const where = `${f.location.file ?? '-'}${f.line === undefined ? '' : `:${f.line}`}`;
+      const at = f.location.pointer ? ` (at ${f.location.pointer})` : '';
+      return `${where}: ${f.severity} ${f.ruleId} ${f.message}${at}`;
+    })
+    .join('\n');
+}
+
+/** `N errors, N warnings in N files`, for stderr. */
+export function summarizeFindings(findings: readonly Finding[], files: number): string {
+  const count = (severity: Severity): number => findings.filter((f) => f.severity === severity).length;
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return `${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')} in ${plural(files, 'file')}`;
+}
+
+/** Whether findings reach the `--fail-on` threshold. */
+export function findingsFail(findings: readonly Finding[], failOn: LintFailOn): boolean {
+  if (failOn === 'never') return false;
+  return findings.some((f) => f.severity === 'error' || (failOn === 'warning' && f.severity === 'warning'));
+}
+
+/** Print lint results and end with the lint exit code (0, 1, or 2 when some input was unusable). */
+export function finishLint(findings: readonly LintFinding[], options: { format: LintFormat; failOn: LintFailOn; quiet: boolean; files: number; unusable: number }): void {
+  if (options.format === 'json') writeOut(JSON.stringify(findings, null, 2));
+  else if (findings.length > 0) writeOut(renderFindingsText(findings));
+  if (!options.quiet) writeErr(summarizeFindings(findings, options.files));
+  if (options.unusable > 0) throw new ExitError(ExitCode.Usage);
+  if (findingsFail(findings, options.failOn)) throw new ExitError(ExitCode.Failure);
+}
+
+/** Read a text file, turning file-system errors into an {@link InputError}. */
+export async function readInputFile(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (code ?? (error as Error).message);
+    throw new InputError(`cannot read ${file}: ${reason}`, { file }, { hint: 'check the path' });
+  }
+}
+
+interface LintTileArgs {
+  files: string[];
+  format: LintFormat;
+  'fail-on': LintFailOn;
+  quiet: boolean;
+  verbose: boolean;
+}
+
+async function lintTileFiles(argv: LintTileArgs): Promise<void> {
+  const findings: TileFinding[] = [];
+  let unusable = 0;
+  for (const file of argv.files) {
+    try {
+      findings.push(...lintTile(file, await readInputFile(file)));
+    } catch (error) {
+      // A file that cannot be read safely is reported and the others are still linted.
+      if (!isInputError(error)) throw error;
+      unusable++;
+      writeErr(formatError(error, argv.verbose));
+    }
+  }
+  finishLint(findings, { format: argv.format, failOn: argv['fail-on'], quiet: argv.quiet, files: argv.files.length, unusable });
+}
+
+const lintTileCommand: ChannelSubcommand = (channel) =>
+  channel.command(
+    'lint-tile <files..>',
+    'Check custom channel tile XML files (…CustomerJourneyDesignerTileConfig.xml) against the documented rules',
+    (cmd) =>
+      cmd
+        .positional('files', { type: 'string', array: true, demandOption: true, describe: 'Tile XML files' })
+        .option('format', { alias: 'f', type: 'string', choices: LINT_FORMATS, default: 'text' as LintFormat, describe: 'Output format' })
+        .option('fail-on', { type: 'string', choices: FAIL_ON, default: 'error' as LintFailOn, describe: 'Lowest severity that makes the exit code 1' })
+        .example('$0 channel lint-tile sample_SmsCustomerJourneyDesignerTileConfig.xml', 'Lint one tile')
+        .example('$0 channel lint-tile tiles/*.xml --format json', 'Lint several tiles, findings as JSON'),
+    (argv) => lintTileFiles(argv as unknown as LintTileArgs),
+  );
+
+/** The `channel` subcommands. */
+const CHANNEL_SUBCOMMANDS: ChannelSubcommand[] = [lintTileCommand, reportCommand, retryCommand, receiveCommand, serveCommand];
+
+/** Register `journeyctl channel` and its subcommands. */
+export default function register(cli: Argv): Argv {
+  return cli.command('channel', 'Custom channels: tile XML lint, the interaction reporter, delivery receipts and the real-time adapter', (channel) => {
+    let parser = channel;
+    for (const subcommand of CHANNEL_SUBCOMMANDS) parser = subcommand(parser);
+    return parser.demandCommand(1, 'Name a channel subcommand; see journeyctl channel --help.');
+  });
+}

@@ -1,0 +1,389 @@
+/**
+ * The reporter's `channel` subcommands: `report`, `retry`, `receive`, and the real-time adapter
+ * `serve`. Each opens the connection (`--url`, else the embedded emulator), runs the library and
+ * prints a summary on stdout (`--format json` for machines); progress goes to stderr.
+ *
+ * Exit codes: 0 done; 1 something was dead-lettered in this run; 2 bad options or provider
+ * module; 3 service, auth or network error.
+ */
+import { resolve } from 'node:path';
+import type { Argv } from 'yargs';
+import {
+  InteractionReporter,
+  ReporterLedger,
+  loadProvider,
+  startRealtimeAdapter,
+  startReceiptServer,
+  type ChannelProvider,
+  type ReporterSummary,
+} from '../../channels/index.js';
+import { InputError } from '../../errors.js';
+import { openConnection, withConnectionOptions, type ConnectionArgs } from '../connection.js';
+import { writeErr, writeOut } from '../context.js';
+import { ExitCode, ExitError } from '../exit.js';
+
+/** Default ledger file, relative to the working directory. */
+export const DEFAULT_LEDGER = '.journeyctl/reporter-ledger.sqlite';
+
+const SUMMARY_FORMATS = ['text', 'json'] as const;
+type SummaryFormat = (typeof SUMMARY_FORMATS)[number];
+
+interface CommonArgs extends ConnectionArgs {
+  ledger: string;
+  format: SummaryFormat;
+  quiet: boolean;
+  verbose: boolean;
+}
+
+interface ProviderArgs {
+  provider: string;
+  'webhook-url'?: string;
+  'provider-option'?: string[];
+  'simulate-keyword-rate': number;
+  'simulate-failure-rate': number;
+}
+
+interface ReportArgs extends CommonArgs, ProviderArgs {
+  journey?: string[];
+  since?: string;
+  follow: boolean;
+  'poll-interval': number;
+  watermark: boolean;
+  'batch-size': number;
+  concurrency: number;
+  'provider-concurrency': number;
+}
+
+function withLedgerOptions<T>(cmd: Argv<T>): Argv<T> {
+  return withConnectionOptions(cmd)
+    .option('ledger', { type: 'string', default: DEFAULT_LEDGER, describe: 'SQLite ledger of hand-offs and reports (exactly-once record)' })
+    .option('format', { alias: 'f', type: 'string', choices: SUMMARY_FORMATS, default: 'text' as SummaryFormat, describe: 'Summary format on stdout' }) as Argv<T>;
+}
+
+function withProviderOptions<T>(cmd: Argv<T>, required: boolean): Argv<T> {
+  return cmd
+    .option('provider', {
+      type: 'string',
+      demandOption: required,
+      describe: 'simulated, webhook, or the path of an ES module whose default export is a provider',
+    })
+    .option('webhook-url', { type: 'string', describe: 'URL the webhook provider POSTs each activity to' })
+    .option('provider-option', { type: 'string', array: true, describe: 'key=value passed to a provider module factory (repeatable)' })
+    .option('simulate-keyword-rate', { type: 'number', default: 0, describe: 'simulated provider: fraction of activities that also get the keyword response' })
+    .option('simulate-failure-rate', { type: 'number', default: 0, describe: 'simulated provider: fraction of activities whose hand-off fails (dead letters)' }) as Argv<T>;
+}
+
+function parsePairs(pairs: readonly string[] | undefined): Record<string, string> {
+  const out = Object.create(null) as Record<string, string>;
+  for (const pair of pairs ?? []) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new InputError(`--provider-option must be key=value, got "${pair}"`, {});
+    out[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return out;
+}
+
+function rate(value: number, name: string): number {
+  if (!(value >= 0 && value <= 1)) throw new InputError(`--${name} must be between 0 and 1, got ${value}`, {});
+  return value;
+}
+
+async function providerFrom(argv: ProviderArgs): Promise<ChannelProvider> {
+  return loadProvider({
+    provider: argv.provider,
+    ...(argv['webhook-url'] ? { webhookUrl: argv['webhook-url'] } : {}),
+    options: parsePairs(argv['provider-option']),
+    simulated: { keywordRate: rate(argv['simulate-keyword-rate'], 'simulate-keyword-rate'), failureRate: rate(argv['simulate-failure-rate'], 'simulate-failure-rate') },
+  });
+}
+
+/**
+ * The simulated provider reports responses nobody sent: allowed against the emulator (embedded,
+ * or any loopback URL) only, so a typo cannot fill a real environment's analytics with fake sends.
+ */
+export function refuseSimulatedOnRealEnvironment(provider: string, target: { url: string; embedded: boolean }): void {
+  if (provider !== 'simulated' || target.embedded) return;
+  const host = new URL(target.url).hostname;
+  if (host === '127.0.0.1' || host === 'localhost' || host === '[::1]') return;
+  throw new InputError(`the simulated provider only runs against the emulator, not ${target.url}`, {}, {
+    hint: 'pass --provider webhook --webhook-url … or --provider ./my-provider.js for a real environment',
+  });
+}
+
+function openLedger(file: string): ReporterLedger {
+  try {
+    return ReporterLedger.open(resolve(file));
+  } catch (error) {
+    throw new InputError(`cannot open the ledger ${file}: ${(error as Error).message}`, { file }, { hint: 'pass --ledger with a writable path', cause: error });
+  }
+}
+
+/** Summary lines for people. */
+export function renderSummaryText(s: ReporterSummary): string {
+  const types = Object.entries(s.byResponseType)
+    .map(([type, n]) => `${type} ${n}`)
+    .join(', ');
+  return [
+    `provider ${s.provider}: ${s.activities.seen} activities read, ${s.activities.handedOff} handed off, ${s.activities.alreadyHandled} already handled, ${s.activities.deadLettered} dead-lettered`,
+    `interactions: ${s.reports.confirmed} reported${types ? ` (${types})` : ''}, ${s.reports.reconciledLanded} found already reported, ${s.reports.deadLettered} dead-lettered, ${s.reports.pending} pending, ${s.reports.inFlight} in flight`,
+    `${(s.durationMs / 1000).toFixed(1)} s, ${s.interactionsPerSecond.toFixed(0)} interactions/s${s.interrupted ? ' (interrupted: run again to continue)' : ''}`,
+  ].join('\n');
+}
+
+function printSummary(summary: ReporterSummary, format: SummaryFormat): void {
+  writeOut(format === 'json' ? JSON.stringify(summary, null, 2) : renderSummaryText(summary));
+}
+
+/** Stderr progress at most once a second. */
+function progressPrinter(quiet: boolean): (s: ReporterSummary) => void {
+  let last = 0;
+  return (s) => {
+    if (quiet || Date.now() - last < 1000) return;
+    last = Date.now();
+    writeErr(`… ${s.reports.confirmed} interactions reported (${s.interactionsPerSecond.toFixed(0)}/s), ${s.activities.handedOff} activities handed off, ${s.activities.deadLettered + s.reports.deadLettered} dead-lettered`);
+  };
+}
+
+/** An AbortSignal fired by the first SIGINT/SIGTERM (a second one ends the process the default way). */
+function stopSignal(quiet: boolean): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onSignal = (name: string) => () => {
+    if (!quiet) writeErr(`${name}: finishing the requests in flight, then stopping (again to force)`);
+    controller.abort();
+  };
+  const int = onSignal('SIGINT');
+  const term = onSignal('SIGTERM');
+  process.once('SIGINT', int);
+  process.once('SIGTERM', term);
+  return {
+    signal: controller.signal,
+    dispose() {
+      process.removeListener('SIGINT', int);
+      process.removeListener('SIGTERM', term);
+    },
+  };
+}
+
+function positiveInt(value: number, name: string, max = Number.MAX_SAFE_INTEGER): number {
+  if (!Number.isInteger(value) || value < 1 || value > max) throw new InputError(`--${name} must be an integer from 1 to ${max}, got ${value}`, {});
+  return value;
+}
+
+function failIfDeadLettered(summary: ReporterSummary): void {
+  if (summary.activities.deadLettered + summary.reports.deadLettered > 0) throw new ExitError(ExitCode.Failure);
+}
+
+async function report(argv: ReportArgs): Promise<void> {
+  if (argv.since !== undefined && Number.isNaN(Date.parse(argv.since))) throw new InputError(`--since must be an ISO-8601 date-time, got "${argv.since}"`, {});
+  const batchSize = positiveInt(argv['batch-size'], 'batch-size', 1000);
+  const concurrency = positiveInt(argv.concurrency, 'concurrency', 52);
+  const providerConcurrency = positiveInt(argv['provider-concurrency'], 'provider-concurrency', 1000);
+  const provider = await providerFrom(argv);
+  const ledger = openLedger(argv.ledger);
+  const connection = await openConnection(argv).catch((error: unknown) => {
+    ledger.close();
+    throw error;
+  });
+  const stop = stopSignal(argv.quiet);
+  try {
+    refuseSimulatedOnRealEnvironment(argv.provider, connection.target);
+    const summary = await new InteractionReporter({
+      client: connection.client,
+      ledger,
+      provider,
+      ...(argv.journey?.length ? { journeyIds: argv.journey.map((id) => id.replace(/[{}]/g, '').toLowerCase()) } : {}),
+      ...(argv.since ? { since: new Date(argv.since).toISOString() } : {}),
+      useWatermark: argv.watermark,
+      follow: argv.follow,
+      pollIntervalInMs: argv['poll-interval'] * 1000,
+      batchSize,
+      concurrency,
+      providerConcurrency,
+      abortSignal: stop.signal,
+      onProgress: progressPrinter(argv.quiet),
+      log: (line) => (argv.quiet ? undefined : writeErr(line)),
+    }).run();
+    printSummary(summary, argv.format);
+    failIfDeadLettered(summary);
+  } finally {
+    stop.dispose();
+    await provider.close?.();
+    ledger.close();
+    await connection.close();
+  }
+}
+
+interface RetryArgs extends CommonArgs, ProviderArgs {
+  list: boolean;
+}
+
+async function retry(argv: RetryArgs): Promise<void> {
+  const ledger = openLedger(argv.ledger);
+  try {
+    if (argv.list) {
+      const dead = {
+        activities: ledger.deadActivities().map((d) => ({ rowId: d.activity.rowId, attempts: d.attempts, error: d.lastError })),
+        reports: ledger.deadReports().map((d) => ({ rowId: d.rowId, responseType: d.responseType, triggerKeyword: d.triggerKeyword || undefined, attempts: d.attempts, error: d.lastError })),
+      };
+      if (argv.format === 'json') writeOut(JSON.stringify(dead, null, 2));
+      else {
+        for (const a of dead.activities) writeOut(`activity ${a.rowId}: ${a.error} (${a.attempts} attempts)`);
+        for (const r of dead.reports) writeOut(`report ${r.responseType}${r.triggerKeyword ? `:${r.triggerKeyword}` : ''} of ${r.rowId}: ${r.error}`);
+        if (!argv.quiet) writeErr(`${dead.activities.length} dead activities, ${dead.reports.length} dead reports`);
+      }
+      return;
+    }
+    if (!argv.provider) throw new InputError('channel retry needs --provider to hand dead activities to again (or --list to only show them)', {}, { hint: 'pass the --provider the report ran with' });
+    const provider = await providerFrom(argv);
+    const connection = await openConnection(argv);
+    try {
+      refuseSimulatedOnRealEnvironment(argv.provider, connection.target);
+      const summary = await new InteractionReporter({ client: connection.client, ledger, provider, onProgress: progressPrinter(argv.quiet), log: (line) => (argv.quiet ? undefined : writeErr(line)) }).replayDeadLetters();
+      printSummary(summary, argv.format);
+      failIfDeadLettered(summary);
+    } finally {
+      await provider.close?.();
+      await connection.close();
+    }
+  } finally {
+    ledger.close();
+  }
+}
+
+interface ServerArgs extends CommonArgs {
+  port: number;
+  host: string;
+  'organization-id'?: string;
+}
+
+function waitForStop(): Promise<string> {
+  return new Promise((done) => {
+    const finish = (name: string) => () => {
+      process.removeListener('SIGINT', int);
+      process.removeListener('SIGTERM', term);
+      done(name);
+    };
+    const int = finish('SIGINT');
+    const term = finish('SIGTERM');
+    process.once('SIGINT', int);
+    process.once('SIGTERM', term);
+  });
+}
+
+async function receive(argv: ServerArgs): Promise<void> {
+  const ledger = openLedger(argv.ledger);
+  const connection = await openConnection(argv).catch((error: unknown) => {
+    ledger.close();
+    throw error;
+  });
+  let reported = 0;
+  let dead = 0;
+  try {
+    const server = await startReceiptServer({
+      client: connection.client,
+      ledger,
+      port: argv.port,
+      host: argv.host,
+      reporter: { log: (line) => (argv.quiet ? undefined : writeErr(line)) },
+      onReported: (s) => {
+        reported += s.reports.confirmed;
+        dead += s.reports.deadLettered;
+        if (!argv.quiet && s.reports.confirmed + s.reports.deadLettered > 0) writeErr(`reported ${s.reports.confirmed}, dead-lettered ${s.reports.deadLettered}`);
+      },
+      onError: (error) => writeErr(`receipt failed: ${(error as Error).message}`),
+    });
+    writeOut(`listening on ${server.url}`);
+    await waitForStop();
+    await server.close();
+    const counts = ledger.counts();
+    const summary = { reported, deadLettered: dead, pending: counts.reports.pending, inFlight: counts.reports.intent };
+    writeOut(argv.format === 'json' ? JSON.stringify(summary) : `receipts: ${reported} reported, ${dead} dead-lettered, ${summary.pending} pending`);
+  } finally {
+    ledger.close();
+    await connection.close();
+  }
+}
+
+async function serve(argv: Omit<ServerArgs, 'ledger'>): Promise<void> {
+  const connection = await openConnection(argv);
+  try {
+    const server = await startRealtimeAdapter({
+      client: connection.client,
+      port: argv.port,
+      host: argv.host,
+      ...(argv['organization-id'] ? { organizationId: argv['organization-id'] } : {}),
+      onForwarded: (kind, payload) => (argv.quiet ? undefined : writeErr(`forwarded ${kind} ${String(payload.RequestId ?? payload.From ?? '')}`)),
+      onError: (error) => writeErr(`forwarding failed: ${(error as Error).message}`),
+    });
+    writeOut(`listening on ${server.url}`);
+    await waitForStop();
+    await server.close();
+  } finally {
+    await connection.close();
+  }
+}
+
+type Subcommand = (channel: Argv) => Argv;
+
+const serverOptions = <T>(cmd: Argv<T>, defaultPort: number): Argv<T> =>
+  cmd
+    .option('port', { type: 'number', default: defaultPort, describe: 'TCP port (0 picks a free one)' })
+    .option('host', { type: 'string', default: '127.0.0.1', describe: 'Interface to bind. No authentication: bind another interface only behind a trusted proxy' }) as Argv<T>;
+
+/** `channel report`. */
+export const reportCommand: Subcommand = (channel) =>
+  channel.command(
+    'report',
+    'Hand custom channel activities to a provider and report its responses through msdyncrm_CustomChannelActivityCreateInteraction, exactly once',
+    (cmd) =>
+      withProviderOptions(withLedgerOptions(cmd), true)
+        .option('journey', { type: 'string', array: true, describe: 'Only activities of these journey ids' })
+        .option('since', { type: 'string', describe: 'Only rows modified at or after this ISO-8601 time (instead of the ledger watermark)' })
+        .option('watermark', { type: 'boolean', default: true, describe: 'Start from the ledger watermark of the last complete pass (--no-watermark rereads all rows)' })
+        .option('follow', { type: 'boolean', default: false, describe: 'Keep polling for new activities until Ctrl+C' })
+        .option('poll-interval', { type: 'number', default: 5, describe: 'Seconds between passes with --follow' })
+        .option('batch-size', { type: 'number', default: 100, describe: 'Interactions per $batch request (1: one action call each)' })
+        .option('concurrency', { type: 'number', default: 4, describe: '$batch requests in flight (the client also follows x-ms-dop-hint and 429s)' })
+        .option('provider-concurrency', { type: 'number', default: 16, describe: 'Provider hand-offs in flight' })
+        .example('$0 channel report --provider simulated', 'Report the embedded emulator\'s activities with the simulated provider')
+        .example('$0 channel report --url https://contoso.crm.dynamics.com --provider ./sms-provider.js --follow', 'Run as a worker'),
+    (argv) => report(argv as unknown as ReportArgs),
+  );
+
+/** `channel retry`. */
+export const retryCommand: Subcommand = (channel) =>
+  channel.command(
+    'retry',
+    'Replay the dead-letter list of the ledger (or --list it)',
+    (cmd) =>
+      withProviderOptions(withLedgerOptions(cmd), false)
+        .option('list', { type: 'boolean', default: false, describe: 'Only print the dead letters' })
+        .example('$0 channel retry --list', 'Show what failed and why')
+        .example('$0 channel retry --provider ./sms-provider.js', 'Hand dead activities to the provider again and resend dead reports'),
+    (argv) => retry(argv as unknown as RetryArgs),
+  );
+
+/** `channel receive`. */
+export const receiveCommand: Subcommand = (channel) =>
+  channel.command(
+    'receive',
+    'Accept late delivery receipts from a provider (POST /receipts) and report them through the ledger',
+    (cmd) =>
+      serverOptions(withLedgerOptions(cmd), 7272).example(
+        `$0 channel receive --port 7272`,
+        'curl -H "content-type: application/json" -d \'{"activityId":"<row id>","responseType":"delivered"}\' http://127.0.0.1:7272/receipts',
+      ),
+    (argv) => receive(argv as unknown as ServerArgs),
+  );
+
+/** `channel serve`. */
+export const serveCommand: Subcommand = (channel) =>
+  channel.command(
+    'serve',
+    'Real-time channel adapter: forward provider delivery reports (POST /notifications) and inbound messages (POST /inbound) to Dataverse',
+    (cmd) =>
+      serverOptions(withConnectionOptions(cmd), 7373)
+        .option('organization-id', { type: 'string', describe: 'OrganizationId for payloads without one (default: from WhoAmI)' })
+        .example('$0 channel serve --port 7373', 'Listen on 127.0.0.1:7373'),
+    (argv) => serve(argv as unknown as ServerArgs),
+  );
