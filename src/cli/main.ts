@@ -3,22 +3,34 @@
  * The `journeyctl` entry point: registers the commands, runs one, and turns what it threw into an
  * exit code. This is the only place that ends the process.
  */
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { InputError } from '../errors.js';
 import { writeErr } from './context.js';
 import { exitCodeFor, formatError } from './exit.js';
+import auditCommand from './commands/audit.js';
+import channelCommand from './commands/channel.js';
+import customApiCommand from './commands/customapi.js';
 import definitionCommand from './commands/definition.js';
 import emulatorCommand from './commands/emulator.js';
+import journeysCommand from './commands/journeys.js';
 import queryCommand from './commands/query.js';
 import validateCommand from './commands/validate.js';
+import { isEntryPoint } from '../util/entryPoint.js';
 
 /** A command module registers one command (with its subcommands) on the parser. */
 export type CommandRegistration = (cli: Argv) => Argv;
 
-const COMMANDS: CommandRegistration[] = [definitionCommand, validateCommand, queryCommand, emulatorCommand];
+const COMMANDS: CommandRegistration[] = [
+  journeysCommand,
+  definitionCommand,
+  validateCommand,
+  queryCommand,
+  emulatorCommand,
+  channelCommand,
+  customApiCommand,
+  auditCommand,
+];
 
 export function buildParser(argv: string[]): Argv {
   let cli: Argv = yargs(argv)
@@ -56,15 +68,8 @@ export async function run(argv: string[]): Promise<number> {
   }
 }
 
-function isEntryPoint(): boolean {
-  try {
-    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
-  } catch {
-    return false;
-  }
-}
 
-if (isEntryPoint()) {
+if (isEntryPoint(import.meta.url)) {
   const code = await run(hideBin(process.argv));
   // Let pending stdout writes drain before exiting.
   process.exitCode = code;
