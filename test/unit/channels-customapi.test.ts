@@ -12,21 +12,13 @@ import {
   validateCustomApiSpec,
   type CustomApiSpec,
 } from '../../src/channels/index.js';
-import { isInputError, type InputError } from '../../src/errors.js';
+import { isInputError } from '../../src/errors.js';
 import type { Finding } from '../../src/validation/finding.js';
+import { inputErrorOf } from '../helpers/errors.js';
 
 const SPECS = resolve(import.meta.dirname, '../../samples/channels/customapi');
 const read = (name: string): string => readFileSync(resolve(SPECS, name), 'utf8');
 
-function inputErrorOf(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (error) {
-    if (isInputError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected an InputError');
-}
 
 /** A shipping-ready global action; each test breaks one thing. */
 function readyAction(overrides: Partial<CustomApiSpec> = {}): CustomApiSpec {

@@ -21,21 +21,12 @@ import {
   type ChannelSchemaName,
   type OutboundPayload,
 } from '../../src/channels/index.js';
-import { isInputError, type InputError } from '../../src/errors.js';
+import { inputErrorOf } from '../helpers/errors.js';
 
 const REALTIME = resolve(import.meta.dirname, '../../samples/channels/realtime');
 const text = (name: string): string => readFileSync(resolve(REALTIME, name), 'utf8');
 const json = (name: string): Record<string, unknown> => JSON.parse(text(name)) as Record<string, unknown>;
 
-function inputErrorOf(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (error) {
-    if (isInputError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected an InputError');
-}
 
 const ORG = '9c8b7a6f-5e4d-4c3b-a2a1-0f9e8d7c6b5a';
 

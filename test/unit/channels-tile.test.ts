@@ -11,7 +11,8 @@ import {
   TILE_RULES,
   type TileFinding,
 } from '../../src/channels/index.js';
-import { isInputError, type InputError } from '../../src/errors.js';
+import { isInputError } from '../../src/errors.js';
+import { inputErrorOf } from '../helpers/errors.js';
 
 const TILES = resolve(import.meta.dirname, '../../samples/channels/tiles');
 const GOOD_NAME = 'contoso_SmsTileCustomerJourneyDesignerTileConfig.xml';
@@ -32,15 +33,6 @@ function ruleIds(findings: readonly TileFinding[]): string[] {
   return findings.map((f) => f.ruleId);
 }
 
-function inputErrorOf(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (error) {
-    if (isInputError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('parseTileConfig', () => {
   it('reads every documented element of the sample into the typed configuration', () => {

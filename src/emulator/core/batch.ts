@@ -67,9 +67,13 @@ export function parseMultipart(text: string, boundary: string): MimePart[] {
   return parts;
 }
 
-function toPart(lines: string[]): MimePart {
+/**
+ * Reads a header block starting at `lines[start]` up to the first empty line; names are
+ * lower-cased. Returns the headers and the index of the first line after the block.
+ */
+function readHeaderBlock(lines: readonly string[], start: number, what: string): { headers: Map<string, string>; next: number } {
   const headers = new Map<string, string>();
-  let index = 0;
+  let index = start;
   for (; index < lines.length; index++) {
     const line = lines[index]!;
     if (line.trim() === '') {
@@ -77,9 +81,14 @@ function toPart(lines: string[]): MimePart {
       break;
     }
     const colon = line.indexOf(':');
-    if (colon <= 0) throw badRequest(`The batch part header '${line.slice(0, 100)}' is not valid.`);
+    if (colon <= 0) throw badRequest(`The batch ${what} header '${line.slice(0, 100)}' is not valid.`);
     headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
   }
+  return { headers, next: index };
+}
+
+function toPart(lines: string[]): MimePart {
+  const { headers, next: index } = readHeaderBlock(lines, 0, 'part');
   // The line break before a delimiter belongs to the delimiter (RFC 2046), so drop the last empty line.
   const content = lines.slice(index);
   if (content.length > 0 && content[content.length - 1] === '') content.pop();
@@ -94,18 +103,7 @@ function parseHttpPart(part: MimePart): BatchOperation {
   while (lines.length > 0 && lines[0]!.trim() === '') lines.shift();
   const requestLine = /^([A-Z]+)\s+(\S+)(?:\s+HTTP\/1\.[01])?\s*$/.exec(lines[0] ?? '');
   if (!requestLine) throw badRequest(`The batch part request line '${(lines[0] ?? '').slice(0, 200)}' is not valid; expected 'METHOD URL HTTP/1.1'.`);
-  const headers = new Map<string, string>();
-  let index = 1;
-  for (; index < lines.length; index++) {
-    const line = lines[index]!;
-    if (line.trim() === '') {
-      index++;
-      break;
-    }
-    const colon = line.indexOf(':');
-    if (colon <= 0) throw badRequest(`The batch request header '${line.slice(0, 100)}' is not valid.`);
-    headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
-  }
+  const { headers, next: index } = readHeaderBlock(lines, 1, 'request');
   const contentId = part.headers.get('content-id') ?? headers.get('content-id');
   return {
     ...(contentId === undefined ? {} : { contentId }),
