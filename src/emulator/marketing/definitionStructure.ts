@@ -7,17 +7,24 @@
 import { sameStructure as sameTileStructure } from '../../definition/structure.js';
 import type { Activity, Item, WorkflowDefinition } from '../../definition/types.js';
 
-/** The activities of a stored definition, or undefined when it is absent or not a JSON array of objects. */
-export function parseStoredDefinition(raw: unknown): WorkflowDefinition | undefined {
+/**
+ * A JSON array stored in a text column (a workflow definition, segment member ids), or undefined
+ * when the column is empty or does not hold a JSON array: stored data must never crash the emulator.
+ */
+export function parseStoredArray(raw: unknown): unknown[] | undefined {
   if (typeof raw !== 'string' || raw.trim() === '') return undefined;
-  let parsed: unknown;
   try {
-    parsed = JSON.parse(raw);
+    const parsed: unknown = JSON.parse(raw);
+    return Array.isArray(parsed) ? parsed : undefined;
   } catch {
     return undefined;
   }
-  if (!Array.isArray(parsed)) return undefined;
-  if (!parsed.every((a) => typeof a === 'object' && a !== null && !Array.isArray(a))) return undefined;
+}
+
+/** The activities of a stored definition, or undefined when it is absent or not a JSON array of objects. */
+export function parseStoredDefinition(raw: unknown): WorkflowDefinition | undefined {
+  const parsed = parseStoredArray(raw);
+  if (!parsed?.every((a) => typeof a === 'object' && a !== null && !Array.isArray(a))) return undefined;
   return parsed as WorkflowDefinition;
 }
 

@@ -13,7 +13,7 @@
  * https://learn.microsoft.com/dynamics365/marketing/developer/customer-journey-workflow-definition
  */
 import type { Activity, WorkflowDefinition } from '../../definition/types.js';
-import { itemsOf } from './definitionStructure.js';
+import { itemsOf, parseStoredArray } from './definitionStructure.js';
 
 /** Members of a segment by id (ids lower case), or undefined when the segment does not exist. */
 export type SegmentMembers = (segmentId: string) => readonly string[] | undefined;
@@ -101,14 +101,8 @@ export function contactFlow(definition: WorkflowDefinition, members: SegmentMemb
  * https://learn.microsoft.com/dynamics365/marketing/developer/basic-operations-on-segments
  */
 export function parseSegmentMemberIds(raw: unknown): string[] | undefined {
-  if (typeof raw !== 'string' || raw.trim() === '') return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    return undefined;
-  }
-  if (!Array.isArray(parsed)) return undefined;
+  const parsed = parseStoredArray(raw);
+  if (!parsed) return undefined;
   const ids: string[] = [];
   for (const entry of parsed) {
     if (typeof entry !== 'string') continue;
