@@ -46,54 +46,61 @@ export function generateChannelApi(kind: ChannelApiKind, options: GenerateChanne
     throw new InputError(`"${name}" is not a custom API name: use letters, digits and underscores`, {}, { hint: 'e.g. --name SmsOutbound' });
   }
   const uniqueName = `${options.prefix}_${name}`;
-  const spec = validateCustomApiSpec(SHAPES[kind](uniqueName));
-  return spec;
+  return validateCustomApiSpec(stringInStringOut(uniqueName, SHAPES[kind]));
 }
 
-function stringMember(uniqueName: string, displayName: string, description: string): { uniqueName: string; displayName: string; description: string; type: 'String' } {
-  return { uniqueName, displayName, description, type: 'String' };
+/** The texts and visibility of a channel API: one String parameter in, one String property out. */
+interface ChannelApiShape {
+  displayName: string;
+  description: string;
+  isPrivate: boolean;
+  parameter: readonly [uniqueName: string, displayName: string, description: string];
+  property: readonly [uniqueName: string, displayName: string, description: string];
 }
 
-const SHAPES: Record<ChannelApiKind, (uniqueName: string) => CustomApiSpec> = {
+/** Every channel API is a Global action, not customizable, with no custom processing steps. */
+function stringInStringOut(uniqueName: string, shape: ChannelApiShape): CustomApiSpec {
+  const [parameterName, parameterDisplayName, parameterDescription] = shape.parameter;
+  const [propertyName, propertyDisplayName, propertyDescription] = shape.property;
+  return {
+    uniqueName,
+    displayName: shape.displayName,
+    description: shape.description,
+    bindingType: 'Global',
+    isFunction: false,
+    isPrivate: shape.isPrivate,
+    allowedCustomProcessingStepType: 'None',
+    workflowSdkStepEnabled: false,
+    isCustomizable: false,
+    requestParameters: [
+      { uniqueName: parameterName, displayName: parameterDisplayName, description: parameterDescription, type: 'String', isOptional: false, isCustomizable: false },
+    ],
+    responseProperties: [{ uniqueName: propertyName, displayName: propertyDisplayName, description: propertyDescription, type: 'String', isCustomizable: false }],
+  };
+}
+
+const SHAPES: Record<ChannelApiKind, ChannelApiShape> = {
   // Public on purpose: the journey runtime calls this API, and private messages cannot be used
   // from plug-ins (custom-api.md, "Private messages can't be used in plug-ins").
-  'outbound-channel': (uniqueName) => ({
-    uniqueName,
+  'outbound-channel': {
     displayName: 'Custom channel outbound',
     description: 'Sends one message of a real-time journeys custom channel to the provider. Set as msdyn_outboundendpointurltemplate of the channel definition.',
-    bindingType: 'Global',
-    isFunction: false,
     isPrivate: false,
-    allowedCustomProcessingStepType: 'None',
-    workflowSdkStepEnabled: false,
-    isCustomizable: false,
-    requestParameters: [{ ...stringMember(OUTBOUND_PAYLOAD_PARAMETER, 'Payload', 'The outbound payload (serialized JSON).'), isOptional: false, isCustomizable: false }],
-    responseProperties: [{ ...stringMember(OUTBOUND_RESPONSE_PROPERTY, 'Response', 'The outbound response (serialized JSON).'), isCustomizable: false }],
-  }),
-  'delivery-report': (uniqueName) => ({
-    uniqueName,
+    parameter: [OUTBOUND_PAYLOAD_PARAMETER, 'Payload', 'The outbound payload (serialized JSON).'],
+    property: [OUTBOUND_RESPONSE_PROPERTY, 'Response', 'The outbound response (serialized JSON).'],
+  },
+  'delivery-report': {
     displayName: 'Custom channel delivery report',
     description: 'Called by the provider with a delivery receipt; forwards it to msdyn_D365ChannelsNotification.',
-    bindingType: 'Global',
-    isFunction: false,
     isPrivate: true,
-    allowedCustomProcessingStepType: 'None',
-    workflowSdkStepEnabled: false,
-    isCustomizable: false,
-    requestParameters: [{ ...stringMember('payload', 'Payload', 'The provider\'s delivery receipt (serialized JSON).'), isOptional: false, isCustomizable: false }],
-    responseProperties: [{ ...stringMember('response', 'Response', 'The result of msdyn_D365ChannelsNotification.'), isCustomizable: false }],
-  }),
-  inbound: (uniqueName) => ({
-    uniqueName,
+    parameter: ['payload', 'Payload', "The provider's delivery receipt (serialized JSON)."],
+    property: ['response', 'Response', 'The result of msdyn_D365ChannelsNotification.'],
+  },
+  inbound: {
     displayName: 'Custom channel inbound',
     description: 'Called by the provider with a message from a user; forwards it to msdyn_D365ChannelsInbound.',
-    bindingType: 'Global',
-    isFunction: false,
     isPrivate: true,
-    allowedCustomProcessingStepType: 'None',
-    workflowSdkStepEnabled: false,
-    isCustomizable: false,
-    requestParameters: [{ ...stringMember('payload', 'Payload', 'The provider\'s inbound message (serialized JSON).'), isOptional: false, isCustomizable: false }],
-    responseProperties: [{ ...stringMember('response', 'Response', 'The result of msdyn_D365ChannelsInbound.'), isCustomizable: false }],
-  }),
+    parameter: ['payload', 'Payload', "The provider's inbound message (serialized JSON)."],
+    property: ['response', 'Response', 'The result of msdyn_D365ChannelsInbound.'],
+  },
 };
