@@ -22,7 +22,8 @@ import { journey, serializeDefinition, serializeDesignerState, type JourneyBuild
 import { startEmulator, type RunningEmulator } from '../src/emulator/index.js';
 import { Tables } from '../src/model/names.js';
 import { JourneyStatus, journeyStateOf } from '../src/model/optionSets.js';
-import { rateResult, timeResult, type Benchmark, type BenchResult } from './harness.js';
+import { type Benchmark, type BenchResult } from './harness.js';
+import { rateResult, timeResult } from './legacy.js';
 
 // dynamics-web-api routes everything through http_proxy/https_proxy and ignores NO_PROXY.
 for (const name of ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY']) delete process.env[name];
@@ -140,6 +141,7 @@ const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
 export const benchmarks: Benchmark[] = [
   {
     name: 'audit',
+    description: 'Transitional: not yet rewritten on compare().',
     async run({ smoke }): Promise<BenchResult[]> {
       const [small, large] = smoke ? [50, 200] : [2000, 20000];
       const dir = await mkdtemp(join(tmpdir(), 'journeyctl-audit-bench-'));
@@ -150,11 +152,14 @@ export const benchmarks: Benchmark[] = [
           {
             name: `peak heap after GC, ${large} vs ${small} journeys`,
             unit: 'MB',
-            value: b.child.peakHeapBytes / 1048576,
+            higherIsBetter: false,
+            subject: `audit of ${large} journeys`,
+            value: { median: b.child.peakHeapBytes / 1048576, min: b.child.peakHeapBytes / 1048576, max: b.child.peakHeapBytes / 1048576 },
             baseline: `audit of ${small} journeys`,
-            baselineValue: a.child.peakHeapBytes / 1048576,
-            ratio: b.child.peakHeapBytes / a.child.peakHeapBytes,
-            target: '<= 1.5x',
+            baselineValue: { median: a.child.peakHeapBytes / 1048576, min: a.child.peakHeapBytes / 1048576, max: a.child.peakHeapBytes / 1048576 },
+            ratio: { median: b.child.peakHeapBytes / a.child.peakHeapBytes, min: b.child.peakHeapBytes / a.child.peakHeapBytes, max: b.child.peakHeapBytes / a.child.peakHeapBytes },
+            rounds: 1,
+            ratioTarget: { max: 1.5 },
             met: b.child.peakHeapBytes / a.child.peakHeapBytes <= 1.5,
             notes: `max RSS ${mb(b.child.maxRssBytes)} vs ${mb(a.child.maxRssBytes)}`,
           },

@@ -1,76 +1,175 @@
 /**
- * Benchmark harness: every `bench/*.bench.ts` module exports `benchmarks`, each of which measures
- * journeyctl against a named baseline in the same run and reports the ratio.
+ * Benchmark harness: every `bench/*.bench.ts` module exports `benchmarks`; each benchmark measures
+ * journeyctl against a baseline that does the same work, alternated in the same run (A B, B A,
+ * A B, ...), and reports medians with their spread and the median of the per-round ratios.
+ * Nothing here divides by a constant: a figure without a measured baseline is not a figure.
  */
 import { performance } from 'node:perf_hooks';
 
 export interface BenchOptions {
-  /** Tiny inputs, a couple of seconds per benchmark: proves the benchmark runs (CI). */
+  /** Tiny inputs, a couple of seconds per benchmark: proves the benchmark runs (CI). Targets are not judged. */
   smoke: boolean;
 }
 
+/** A bound on a ratio or on a value: `max` when lower is better, `min` when higher is better. */
+export type Bound = { max: number } | { min: number };
+
+/** Median and spread (minimum, maximum) of a series of samples. */
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+}
+
 export interface BenchResult {
-  /** What was measured, e.g. "parse 1 MB definition". */
+  /** What was measured, e.g. "validate 3,000 definitions, whole process". */
   name: string;
-  /** Unit of `value` and `baselineValue`, e.g. "ms", "ops/s", "req/s". */
+  /** Unit of the samples, e.g. "ms", "definitions/s", "MB". */
   unit: string;
-  value: number;
-  /** The named baseline, e.g. "JSON.parse", "bare node:http". */
+  /** Whether a larger sample is better (rates) or worse (times, memory). */
+  higherIsBetter: boolean;
+  /** journeyctl's samples. */
+  subject: string;
+  value: Spread;
+  /** The baseline doing the same work, e.g. "JSON.parse of the same bytes". */
   baseline: string;
-  baselineValue: number;
-  /** How journeyctl compares: for times, value/baseline (lower is better); for rates, value/baseline (higher is better). */
-  ratio: number;
-  /** The target from the issue, e.g. "<= 3x" or ">= 0.5x", and whether it was met. */
-  target?: string;
+  baselineValue: Spread;
+  /** Median and spread of the per-round ratios subject/baseline. */
+  ratio: Spread;
+  rounds: number;
+  /** Target on the median ratio, e.g. `{ max: 2 }`. */
+  ratioTarget?: Bound;
+  /** Target on the subject's median value, e.g. `{ min: 5000 }` definitions/s. */
+  valueTarget?: Bound;
+  /** Every target met (undefined when there is none, or in smoke runs, which are not judged). */
   met?: boolean;
-  /** Anything else worth printing (sizes, counts). */
   notes?: string;
 }
 
 export interface Benchmark {
   name: string;
+  /** A paragraph for docs/benchmarks.md: what the benchmark does and why the baseline is fair. */
+  description: string;
   run(options: BenchOptions): Promise<BenchResult[]>;
 }
 
-/** Median wall time of `fn` in milliseconds over `iterations` runs after `warmup` runs. */
-export async function medianMs(fn: () => unknown | Promise<unknown>, iterations: number, warmup = 1): Promise<number> {
-  for (let i = 0; i < warmup; i++) await fn();
-  const samples: number[] = [];
-  for (let i = 0; i < iterations; i++) {
+/** One side of a comparison: `sample()` does the work once and returns the measurement. */
+export interface Side {
+  label: string;
+  sample(): Promise<number>;
+}
+
+export interface Comparison {
+  name: string;
+  unit: string;
+  higherIsBetter?: boolean;
+  subject: Side;
+  baseline: Side;
+  /** Measured rounds; each runs both sides once, in alternating order. */
+  rounds: number;
+  /** Unmeasured rounds first (JIT, caches). Default 1. */
+  warmup?: number;
+  ratioTarget?: Bound;
+  valueTarget?: Bound;
+  notes?: string;
+}
+
+/** A sample that is the wall time of `fn` in milliseconds. */
+export function timed(fn: () => unknown): () => Promise<number> {
+  return async () => {
     const start = performance.now();
     await fn();
-    samples.push(performance.now() - start);
+    return performance.now() - start;
+  };
+}
+
+/** A sample that is `items` divided by the wall time of `fn`, per second. */
+export function rated(items: number, fn: () => unknown): () => Promise<number> {
+  const time = timed(fn);
+  return async () => (items * 1000) / (await time());
+}
+
+export function spread(samples: readonly number[]): Spread {
+  if (samples.length === 0) throw new Error('spread of no samples');
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return { median, min: sorted[0]!, max: sorted[sorted.length - 1]! };
+}
+
+function within(value: number, bound: Bound): boolean {
+  return 'max' in bound ? value <= bound.max : value >= bound.min;
+}
+
+/** Judges a result's targets (not in smoke runs: tiny inputs say nothing about speed). */
+export function judge(result: Omit<BenchResult, 'met'>, options: BenchOptions): BenchResult {
+  const bounds: [number, Bound][] = [];
+  if (result.ratioTarget) bounds.push([result.ratio.median, result.ratioTarget]);
+  if (result.valueTarget) bounds.push([result.value.median, result.valueTarget]);
+  if (options.smoke || bounds.length === 0) return result;
+  return { ...result, met: bounds.every(([value, bound]) => within(value, bound)) };
+}
+
+/**
+ * Runs both sides `rounds` times, alternating which goes first (A B, B A, ...), so drift in the
+ * machine's state (thermal, GC, other load) falls on both alike.
+ */
+export async function compare(comparison: Comparison, options: BenchOptions): Promise<BenchResult> {
+  const { subject, baseline } = comparison;
+  for (let i = 0; i < (comparison.warmup ?? 1); i++) {
+    await subject.sample();
+    await baseline.sample();
   }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)]!;
+  const a: number[] = [];
+  const b: number[] = [];
+  const ratios: number[] = [];
+  for (let round = 0; round < comparison.rounds; round++) {
+    let sa: number;
+    let sb: number;
+    if (round % 2 === 0) {
+      sa = await subject.sample();
+      sb = await baseline.sample();
+    } else {
+      sb = await baseline.sample();
+      sa = await subject.sample();
+    }
+    a.push(sa);
+    b.push(sb);
+    ratios.push(sa / sb);
+  }
+  return judge(
+    {
+      name: comparison.name,
+      unit: comparison.unit,
+      higherIsBetter: comparison.higherIsBetter ?? false,
+      subject: subject.label,
+      value: spread(a),
+      baseline: baseline.label,
+      baselineValue: spread(b),
+      ratio: spread(ratios),
+      rounds: comparison.rounds,
+      ...(comparison.ratioTarget ? { ratioTarget: comparison.ratioTarget } : {}),
+      ...(comparison.valueTarget ? { valueTarget: comparison.valueTarget } : {}),
+      ...(comparison.notes ? { notes: comparison.notes } : {}),
+    },
+    options,
+  );
 }
 
-/** A time ratio result: journeyctl's time over the baseline's (lower is better). */
-export function timeResult(name: string, ms: number, baseline: string, baselineMs: number, maxRatio?: number, notes?: string): BenchResult {
-  const ratio = ms / baselineMs;
-  return {
-    name,
-    unit: 'ms',
-    value: ms,
-    baseline,
-    baselineValue: baselineMs,
-    ratio,
-    ...(maxRatio === undefined ? {} : { target: `<= ${maxRatio}x`, met: ratio <= maxRatio }),
-    ...(notes === undefined ? {} : { notes }),
-  };
+export function formatNumber(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  const abs = Math.abs(n);
+  if (abs >= 1000) return Math.round(n).toLocaleString('en-US');
+  if (abs >= 100) return n.toFixed(0);
+  if (abs >= 1) return n.toFixed(2);
+  return n.toPrecision(3);
 }
 
-/** A rate ratio result: journeyctl's rate over the baseline's (higher is better). */
-export function rateResult(name: string, rate: number, unit: string, baseline: string, baselineRate: number, minRatio?: number, notes?: string): BenchResult {
-  const ratio = rate / baselineRate;
-  return {
-    name,
-    unit,
-    value: rate,
-    baseline,
-    baselineValue: baselineRate,
-    ratio,
-    ...(minRatio === undefined ? {} : { target: `>= ${minRatio}x`, met: ratio >= minRatio }),
-    ...(notes === undefined ? {} : { notes }),
-  };
+export function formatBound(bound: Bound, suffix = ''): string {
+  return 'max' in bound ? `≤ ${formatNumber(bound.max)}${suffix}` : `≥ ${formatNumber(bound.min)}${suffix}`;
+}
+
+export function formatSpread(s: Spread, unit = ''): string {
+  const u = unit ? ` ${unit}` : '';
+  return `${formatNumber(s.median)}${u} (${formatNumber(s.min)}–${formatNumber(s.max)})`;
 }

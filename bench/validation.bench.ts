@@ -7,7 +7,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { validateJourney } from '../src/validation/index.js';
-import { medianMs, rateResult, timeResult, type Benchmark } from './harness.js';
+import { type Benchmark } from './harness.js';
+import { medianMs, rateResult, timeResult } from './legacy.js';
 import { seededRandom } from '../src/util/seededRandom.js';
 
 type Json = Record<string, unknown>;
@@ -106,6 +107,7 @@ function parseAll(texts: readonly string[]): number {
 export const benchmarks: Benchmark[] = [
   {
     name: 'validation: corpus of 20-200 tile definitions vs JSON.parse',
+    description: 'Transitional: not yet rewritten on compare().',
     async run({ smoke }) {
       const texts = corpus(smoke ? 50 : 2_000, 20, 200, 7);
       const findings = validateAll(texts);
@@ -121,6 +123,7 @@ export const benchmarks: Benchmark[] = [
   },
   {
     name: 'validation: throughput on 20-tile definitions (one core)',
+    description: 'Transitional: not yet rewritten on compare().',
     async run({ smoke }) {
       const texts = corpus(smoke ? 200 : 5_000, 20, 20, 11);
       const iterations = smoke ? 3 : 7;
