@@ -26,6 +26,10 @@ export interface InputLocation {
   file?: string;
   /** RFC 6901 JSON pointer, `""` for the whole document. */
   pointer?: string;
+  /** 1-based line in `file` where the pointer's value (or the problem) starts, when known. */
+  line?: number;
+  /** 1-based column, with `line`. */
+  column?: number;
   /** The record the input came from, when it came from Dataverse. */
   recordId?: string;
 }
@@ -70,10 +74,11 @@ export function pointer(...tokens: (string | number)[]): string {
   return tokens.map((t) => `/${escapePointerToken(t)}`).join('');
 }
 
-/** "file.json at /0/Properties" or "file.json" or "/0/Properties" — for messages. */
+/** "file.json:3:7 at /0/Properties" or "file.json" or "/0/Properties" — for messages. */
 export function describeLocation(location: InputLocation): string {
   const parts: string[] = [];
-  if (location.file) parts.push(location.file);
+  if (location.file) parts.push(location.line === undefined ? location.file : `${location.file}:${location.line}:${location.column ?? 1}`);
+  else if (location.line !== undefined) parts.push(`line ${location.line}, column ${location.column ?? 1}`);
   if (location.recordId) parts.push(`record ${location.recordId}`);
   if (location.pointer !== undefined) parts.push(`at ${location.pointer === '' ? '/' : location.pointer}`);
   return parts.join(' ');

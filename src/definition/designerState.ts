@@ -28,6 +28,9 @@ export function parseDesignerState(input: string | unknown, options: ParseDesign
   if (typeof input === 'string') {
     data = parseJsonText(input, 'designer state', source);
     if (mayContainForbiddenKey(input)) assertPlainJson(data, base, source);
+  } else if (options.owned) {
+    if (mayContainForbiddenKey(options.owned.sourceText)) assertPlainJson(input, base, source);
+    data = input;
   } else {
     assertPlainJson(input, base, source);
     data = structuredClone(input);

@@ -122,12 +122,12 @@ export function assertPlainJson(value: unknown, at: string, source: JsonSource):
 }
 
 /**
- * Whether JSON text may contain a forbidden key. A cheap substring test: a key can only decode to
- * `__proto__` & co. if the text contains the letters or a `\u` escape, so most definitions skip
- * the full scan.
+ * Whether JSON or YAML text may contain a forbidden key. A cheap substring test: a key can only
+ * decode to `__proto__` & co. if the text contains the letters or an escape (`\u` in JSON; `\x`,
+ * `\u`, `\U` in YAML), so most definitions skip the full scan.
  */
 export function mayContainForbiddenKey(text: string): boolean {
-  return text.includes('proto') || text.includes('constructor') || text.includes('\\u');
+  return text.includes('proto') || text.includes('constructor') || text.includes('\\');
 }
 
 function fail(path: string, what: string, source: JsonSource): never {

@@ -21,6 +21,12 @@ export interface ParseDefinitionOptions {
    * @default ""
    */
   basePointer?: string;
+  /**
+   * The caller hands over a value it owns, freshly parsed from JSON or YAML text (`sourceText`),
+   * so it is checked and normalized in place instead of copied, and scanned for reserved keys
+   * only when that text could contain one. Only for array input; a string is always parsed fresh.
+   */
+  owned?: { sourceText: string };
 }
 
 type JsonObject = Record<string, unknown>;
@@ -30,8 +36,8 @@ type JsonObject = Record<string, unknown>;
  * already-parsed array. A string that holds a JSON-encoded string (a definition serialized twice)
  * is decoded once more.
  *
- * The result is the caller's own copy: string input is parsed fresh, object input is cloned, so
- * later edits never reach the input. `ParentRelationshipType` is normalised to `Default`,
+ * The result is the caller's own copy: string input is parsed fresh, object input is cloned (unless
+ * the caller hands it over with `owned`), so later edits never reach the input. `ParentRelationshipType` is normalised to `Default`,
  * `YesBranch` or `NoBranch`; nothing else changes.
  *
  * @throws DefinitionError with a JSON pointer for malformed input.
@@ -46,6 +52,10 @@ export function parseDefinition(input: string | unknown, options: ParseDefinitio
     if (typeof data === 'string' && data.trimStart().startsWith('[')) data = parseJsonText(data, 'workflow definition', source);
     // The outer text holds any inner text verbatim or escaped, so testing it covers both.
     if (mayContainForbiddenKey(input)) assertPlainJson(data, base, source);
+  } else if (options.owned) {
+    // Values parsed from text are plain JSON already; only a reserved key needs looking for.
+    if (mayContainForbiddenKey(options.owned.sourceText)) assertPlainJson(input, base, source);
+    data = input;
   } else {
     assertPlainJson(input, base, source);
     data = structuredClone(input);

@@ -2,11 +2,12 @@
  * The journeys the demo builds: one written with the builder in code, the others compiled from
  * the YAML specs in `samples/specs/` (which the spec compiler also turns into builder calls).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { journey } from '../definition/builder.js';
 import { compileSpec, type UnresolvedReference } from '../definition/spec.js';
 import type { DesignerState, WorkflowDefinition } from '../definition/types.js';
-import { parseYamlText } from '../io/parseText.js';
+import { readDocumentSync } from '../io/readInput.js';
 
 /** A journey the demo built. */
 export interface DemoJourney {
@@ -52,8 +53,7 @@ export function compileSampleSpecs(): DemoJourney[] {
     .filter((name) => /\.(ya?ml|json)$/.test(name))
     .sort();
   return files.map((name) => {
-    const text = readFileSync(new URL(name, SPEC_DIR), 'utf8');
-    const value = name.endsWith('.json') ? (JSON.parse(text) as unknown) : parseYamlText(text, name).value;
+    const value = readDocumentSync(fileURLToPath(new URL(name, SPEC_DIR))).value;
     const compiled = compileSpec(value, { file: `samples/specs/${name}` });
     return { name: String(compiled.fields.msdyncrm_name), source: `samples/specs/${name}`, ...compiled };
   });

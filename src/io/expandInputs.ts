@@ -2,9 +2,9 @@
  * Turns the paths a user passes (files, folders, globs, `-`) into the list of journey documents
  * to read, in a stable order.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { InputError } from '../errors.js';
+import { DocumentError } from './documentError.js';
 import { EXPORT_FILES } from './loadJourneyDocument.js';
 import { STDIN } from './readInput.js';
 
@@ -23,18 +23,44 @@ function isExportFolder(folder: string): boolean {
   return existsSync(join(folder, EXPORT_FILES.definition));
 }
 
-/** Every document under a folder: export folders as one entry, other JSON/YAML files as files. */
-function walk(folder: string, out: string[]): void {
+/** What a directory entry is, following symbolic links; undefined for a dangling link. */
+function kindOf(path: string, entry: Dirent): 'file' | 'directory' | 'other' | undefined {
+  if (entry.isDirectory()) return 'directory';
+  if (entry.isFile()) return 'file';
+  if (!entry.isSymbolicLink()) return 'other';
+  try {
+    const target = statSync(path);
+    return target.isDirectory() ? 'directory' : target.isFile() ? 'file' : 'other';
+  } catch {
+    return undefined;
+  }
+}
+
+/** The entries of a folder in name order. */
+function entriesOf(folder: string): Dirent[] {
+  return readdirSync(folder, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * Every document under a folder: export folders as one entry, other JSON/YAML files as files.
+ * Symbolic links to files and folders are followed; a folder reached again (a link cycle, or two
+ * links to one folder) is walked once. A dangling link with a document extension is kept, so
+ * reading it reports it.
+ */
+function walk(folder: string, out: string[], visited: Set<string>): void {
+  const real = realpathSync(folder);
+  if (visited.has(real)) return;
+  visited.add(real);
   if (isExportFolder(folder)) {
     out.push(folder);
     return;
   }
-  const entries = readdirSync(folder, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const entry of entries) {
+  for (const entry of entriesOf(folder)) {
     const path = join(folder, entry.name);
-    if (entry.isDirectory()) {
-      if (!SKIPPED_FOLDERS.has(entry.name) && !entry.name.startsWith('.')) walk(path, out);
-    } else if (entry.isFile() && hasDocumentExtension(entry.name)) {
+    const kind = kindOf(path, entry);
+    if (kind === 'directory') {
+      if (!SKIPPED_FOLDERS.has(entry.name) && !entry.name.startsWith('.')) walk(path, out, visited);
+    } else if ((kind === 'file' || kind === undefined) && hasDocumentExtension(entry.name)) {
       out.push(path);
     }
   }
@@ -86,52 +112,75 @@ function expandGlob(glob: string): string[] {
   if (!existsSync(root)) return [];
   const pattern = globToRegExp(parts.join('/'));
   const found: string[] = [];
+  const visited = new Set<string>();
   const visit = (folder: string): void => {
-    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+    const real = realpathSync(folder);
+    if (visited.has(real)) return;
+    visited.add(real);
+    for (const entry of entriesOf(folder)) {
       const path = join(folder, entry.name);
       const rel = relative(root, path).split(sep).join('/');
-      if (entry.isDirectory()) {
+      const kind = kindOf(path, entry);
+      if (kind === 'directory') {
         if (SKIPPED_FOLDERS.has(entry.name)) continue;
         if (pattern.test(rel) && isExportFolder(path)) found.push(path);
         else visit(path);
-      } else if (entry.isFile() && pattern.test(rel)) found.push(path);
+      } else if (kind !== 'other' && pattern.test(rel)) found.push(path);
     }
   };
   visit(root);
   return found.sort();
 }
 
+/** A document path and how it was named. */
+export interface InputPath {
+  /** The path (`-` for standard input). */
+  path: string;
+  /**
+   * `argument` when named on the command line (a file, `-`), `folder` when found by walking a
+   * folder or matching a glob: a found file that is no kind of journey document is skipped.
+   */
+  origin: 'argument' | 'folder';
+}
+
 /**
  * Expand paths into document paths: `-` stays (stdin), a file stays, a folder becomes every
- * JSON/YAML document under it (an export folder counts as one document), a glob becomes its
- * matches. Duplicates are dropped; order follows the arguments, then path order.
+ * JSON/YAML document under it (an export folder counts as one document; links are followed), a
+ * glob becomes its matches. Duplicates are dropped; order follows the arguments, then path order.
  *
- * @throws InputError when a path does not exist or a glob matches nothing
+ * @throws DocumentError (`not-found`) when a path does not exist or a glob matches nothing
  */
-export function expandInputs(paths: readonly string[]): string[] {
-  const out: string[] = [];
+export function expandInputPaths(paths: readonly string[]): InputPath[] {
+  const out: InputPath[] = [];
   const seen = new Set<string>();
-  const add = (path: string): void => {
+  const add = (path: string, origin: InputPath['origin']): void => {
     if (!seen.has(path)) {
       seen.add(path);
-      out.push(path);
+      out.push({ path, origin });
     }
   };
   for (const path of paths) {
-    if (path === STDIN) add(path);
+    if (path === STDIN) add(path, 'argument');
     else if (existsSync(path)) {
-      if (statSync(path).isDirectory()) {
+      if (statSync(path).isDirectory() && !isExportFolder(path)) {
         const found: string[] = [];
-        walk(path, found);
-        found.forEach(add);
-      } else add(path);
+        walk(path, found, new Set());
+        for (const file of found) add(file, 'folder');
+      } else add(path, 'argument');
     } else if (isGlob(path)) {
       const matches = expandGlob(path);
-      if (matches.length === 0) throw new InputError(`no files match ${path}`, { file: path }, { hint: 'check the pattern; quote it so the shell does not expand it' });
-      matches.forEach(add);
+      if (matches.length === 0) {
+        throw new DocumentError('not-found', `no files match ${path}`, { file: path }, { hint: 'check the pattern; quote it so the shell does not expand it' });
+      }
+      for (const match of matches) add(match, 'folder');
     } else {
-      throw new InputError('file not found', { file: path }, { hint: 'check the path; use - to read standard input' });
+      throw new DocumentError('not-found', 'file not found', { file: path }, { hint: 'check the path; use - to read standard input' });
     }
   }
   return out;
+}
+
+/** The paths of {@link expandInputPaths}, without their origin. */
+export function expandInputs(paths: readonly string[]): string[] {
+  return expandInputPaths(paths).map((input) => input.path);
 }

@@ -1,22 +1,42 @@
-/** Reading journey documents: definitions, records, validate requests, export folders and specs. */
+/**
+ * Reading documents: the one JSON/JSONC/YAML reader (size and depth limits, byte-order mark,
+ * positions, typed errors) and the journey documents built on it (definitions, records,
+ * validate requests, export folders and specs).
+ */
 export {
   loadJourneyDocument,
+  loadJourneyDocumentSync,
   loadJourneyText,
+  loadParsedJourney,
+  locateError,
   EXPORT_FILES,
   type JourneyDocument,
   type JourneyDocumentKind,
   type LoadJourneyDocumentOptions,
 } from './loadJourneyDocument.js';
-export { loadJourneyDocuments, type LoadedJourneyDocument } from './loadJourneyDocuments.js';
-export { expandInputs, globToRegExp, isGlob, DOCUMENT_EXTENSIONS } from './expandInputs.js';
-export { readInputText, readProcessStdin, STDIN, type ReadInputOptions } from './readInput.js';
+export { expandInputs, expandInputPaths, globToRegExp, isGlob, DOCUMENT_EXTENSIONS, type InputPath } from './expandInputs.js';
+export {
+  readDocument,
+  readDocumentSync,
+  readInputText,
+  readInputTextSync,
+  readProcessStdin,
+  STDIN,
+  type ReadInputOptions,
+  type ReadDocumentOptions,
+} from './readInput.js';
 export {
   parseText,
   parseJsonText,
+  parseJsoncText,
   parseYamlText,
   pointerTokens,
-  withSourcePosition,
+  syntaxOf,
   type ParsedText,
+  type ParseTextOptions,
   type SourcePosition,
   type TextSyntax,
 } from './parseText.js';
+export { DocumentError, isDocumentError, isUnreadableOrUnparseable, type DocumentErrorReason, type DocumentFailure } from './documentError.js';
+export { READ_LIMITS, type ReadLimits } from './limits.js';
+export { loadJourneyDocuments, isSkipped, type LoadedJourneyDocument } from './loadJourneyDocuments.js';

@@ -1,29 +1,44 @@
+/**
+ * Journey documents named by paths, folders and globs, loaded one at a time in input order, so
+ * a caller holds one document at a time however many there are.
+ */
 import { isInputError, type InputError } from '../errors.js';
-import { expandInputs } from './expandInputs.js';
+import { isDocumentError } from './documentError.js';
+import { expandInputPaths, type InputPath } from './expandInputs.js';
 import { loadJourneyDocument, type JourneyDocument, type LoadJourneyDocumentOptions } from './loadJourneyDocument.js';
 
-/** The outcome of loading one document of many: the document, or the input error it raised. */
+/** The outcome of loading one document of many. */
 export type LoadedJourneyDocument =
-  | { file: string; ok: true; document: JourneyDocument }
-  | { file: string; ok: false; error: InputError };
+  | (InputPath & { ok: true; document: JourneyDocument })
+  /** It could not be read, parsed or loaded; `error` says why and where. */
+  | (InputPath & { ok: false; error: InputError; skipped: false })
+  /** Found in a folder and no kind of journey document (channel payloads, configuration): left out. */
+  | (InputPath & { ok: false; error: InputError; skipped: true });
+
+/** Whether a document that failed to load is left out of a run rather than reported (decided by the error's reason). */
+export function isSkipped(input: InputPath, error: unknown): boolean {
+  return input.origin === 'folder' && isDocumentError(error) && error.reason === 'not-a-journey';
+}
 
 /**
- * Load every document named by paths, folders or globs (see `expandInputs`). A document that
- * cannot be read does not stop the others: its input error is returned in its place, so a
- * validator can report every file in one run. Errors that are not input errors are thrown.
+ * Load every document named by paths, folders or globs (see `expandInputPaths`), one at a time
+ * in input order. A document that cannot be loaded does not stop the others: its input error is
+ * yielded in its place. Errors that are not input errors (bugs) are thrown.
+ *
+ * @throws DocumentError (`not-found`) before anything is yielded when a path does not exist or
+ *   a glob matches nothing
  */
-export async function loadJourneyDocuments(
-  pathsOrGlobsOrDirs: readonly string[],
+export async function* loadJourneyDocuments(
+  paths: readonly string[] | readonly InputPath[],
   options: LoadJourneyDocumentOptions = {},
-): Promise<LoadedJourneyDocument[]> {
-  const results: LoadedJourneyDocument[] = [];
-  for (const file of expandInputs(pathsOrGlobsOrDirs)) {
+): AsyncGenerator<LoadedJourneyDocument> {
+  const inputs = paths.length > 0 && typeof paths[0] !== 'string' ? (paths as readonly InputPath[]) : expandInputPaths(paths as readonly string[]);
+  for (const input of inputs) {
     try {
-      results.push({ file, ok: true, document: await loadJourneyDocument(file, options) });
+      yield { ...input, ok: true, document: await loadJourneyDocument(input.path, options) };
     } catch (error) {
       if (!isInputError(error)) throw error;
-      results.push({ file, ok: false, error });
+      yield { ...input, ok: false, error, skipped: isSkipped(input, error) } as LoadedJourneyDocument;
     }
   }
-  return results;
 }

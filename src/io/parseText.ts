@@ -1,13 +1,17 @@
 /**
- * JSON and YAML text to values, with errors that say where (line and column) and a way to map
- * a JSON pointer back to a line, so errors found later can point into the user's file.
+ * Text to a value: JSON (the native parser), JSONC (comments and trailing commas, for
+ * configuration files) or YAML, held to the nesting limit, with errors that say why (a
+ * {@link DocumentError} reason) and where (line, column, JSON pointer), and a way to find where
+ * any JSON pointer's value starts in the same text.
  */
-import { parseTree, findNodeAtLocation, parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { parse as parseTolerant, parseTree, findNodeAtLocation, printParseErrorCode, type ParseError, type Node as JsoncNode } from 'jsonc-parser';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
-import { InputError } from '../errors.js';
+import { DocumentError } from './documentError.js';
+import { offsetsOf, scanJson } from './jsonScan.js';
+import { pointerPastDepth, READ_LIMITS, type ReadLimits } from './limits.js';
 
 /** The syntax a text was parsed as. */
-export type TextSyntax = 'json' | 'yaml';
+export type TextSyntax = 'json' | 'jsonc' | 'yaml';
 
 /** A line and column, both 1-based. */
 export interface SourcePosition {
@@ -15,12 +19,36 @@ export interface SourcePosition {
   column: number;
 }
 
-/** A parsed text: its value and a way to find where a JSON pointer's value starts. */
+/** A parsed text: its value, and where in the text each JSON pointer's value starts. */
 export interface ParsedText {
+  /** The name used in errors (a path, `-` for standard input), when known. */
+  file?: string;
   syntax: TextSyntax;
   value: unknown;
-  /** Position of the value at `pointer`, when the pointer exists in the text. */
+  /** The text parsed (byte-order mark removed), kept for positions. */
+  text: string;
+  /** Length of the text in characters (UTF-16 code units). */
+  length: number;
+  /**
+   * Position of the value at `pointer`, or of its nearest enclosing value that is in the text
+   * (a missing property, or a place inside a JSON string, has no position of its own).
+   */
   positionOf(pointer: string): SourcePosition | undefined;
+  /** {@link positionOf} for many pointers at once (one pass over the text). */
+  positionsOf(pointers: Iterable<string>): Map<string, SourcePosition>;
+}
+
+/** Options of {@link parseText}. */
+export interface ParseTextOptions {
+  /** Names the text in errors; its extension picks the syntax when `syntax` is not given. */
+  file?: string;
+  /**
+   * The syntax. @default by extension: `.yaml`/`.yml` YAML, `.json` JSON; anything else
+   * (stdin included) JSON when it starts like JSON, else YAML
+   */
+  syntax?: TextSyntax;
+  /** Only `maxDepth` applies to text already in memory. */
+  limits?: ReadLimits;
 }
 
 /** Split a JSON pointer into its unescaped tokens. */
@@ -32,113 +60,227 @@ export function pointerTokens(pointer: string): string[] {
     .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
-function positionAt(text: string, offset: number): SourcePosition {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
+/** The pointer one level up (`/a/b` -> `/a`, `/a` -> ``), undefined above the root. */
+function parentPointer(pointer: string): string | undefined {
+  return pointer === '' ? undefined : pointer.slice(0, pointer.lastIndexOf('/'));
+}
+
+/** Maps character offsets to lines and columns; line starts are found once, on first use. */
+class LineIndex {
+  private starts: number[] | undefined;
+  constructor(private readonly text: string) {}
+
+  at(offset: number): SourcePosition {
+    if (!this.starts) {
+      const starts = [0];
+      for (let i = this.text.indexOf('\n'); i !== -1; i = this.text.indexOf('\n', i + 1)) starts.push(i + 1);
+      this.starts = starts;
+    }
+    const starts = this.starts;
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (starts[mid]! <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low + 1, column: offset - starts[low]! + 1 };
+  }
+}
+
+/** Resolve pointers to positions with `lookup` (offsets of exact pointers), falling back to ancestors. */
+function nearestPositions(pointers: Iterable<string>, lookup: (wanted: Set<string>) => Map<string, SourcePosition>): Map<string, SourcePosition> {
+  const asked = [...new Set(pointers)];
+  const wanted = new Set<string>();
+  for (const pointer of asked) for (let p: string | undefined = pointer; p !== undefined; p = parentPointer(p)) wanted.add(p);
+  const exact = lookup(wanted);
+  const result = new Map<string, SourcePosition>();
+  for (const pointer of asked) {
+    for (let p: string | undefined = pointer; p !== undefined; p = parentPointer(p)) {
+      const position = exact.get(p);
+      if (position) {
+        result.set(pointer, position);
+        break;
+      }
     }
   }
-  return { line, column: offset - lineStart + 1 };
+  return result;
 }
 
-/** Parse JSON. Syntax errors become an {@link InputError} with the line and column. */
-export function parseJsonText(text: string, file?: string): ParsedText {
+function located(file: string | undefined, pointer: string, position?: SourcePosition): { file?: string; pointer: string; line?: number; column?: number } {
+  return { ...(file === undefined ? {} : { file }), pointer, ...(position ? { line: position.line, column: position.column } : {}) };
+}
+
+function emptyError(file: string | undefined): DocumentError {
+  return new DocumentError('empty', 'is empty', located(file, ''), { hint: 'the file has no content; expected a JSON or YAML document' });
+}
+
+/** Refuse a value nested deeper than the limit, naming the pointer (and line) where it was passed. */
+function checkDepth(parsed: ParsedText, limits: ReadLimits | undefined): ParsedText {
+  const maxDepth = limits?.maxDepth ?? READ_LIMITS.maxDepth;
+  const at = pointerPastDepth(parsed.value, maxDepth);
+  if (at !== undefined) throw depthError(parsed.file, at, maxDepth, parsed.positionOf(at));
+  return parsed;
+}
+
+function depthError(file: string | undefined, pointer: string, maxDepth: number, position?: SourcePosition): DocumentError {
+  return new DocumentError('too-deep', `is nested more than ${maxDepth} levels deep`, located(file, pointer, position), {
+    hint: `journeyctl reads documents nested at most ${maxDepth} levels of arrays and objects; no journey document comes near that`,
+  });
+}
+
+/** Parse JSON with the native parser; syntax errors get the position of the first error. */
+export function parseJsonText(text: string, options: Omit<ParseTextOptions, 'syntax'> = {}): ParsedText {
+  const file = options.file;
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(text);
-    let tree: ReturnType<typeof parseTree> | undefined;
-    return {
-      syntax: 'json',
-      value,
-      positionOf(pointer) {
-        tree ??= parseTree(text);
-        if (!tree) return undefined;
-        const path = pointerTokens(pointer).map((t) => (/^(0|[1-9]\d*)$/.test(t) ? Number(t) : t));
-        const node = findNodeAtLocation(tree, path);
-        return node ? positionAt(text, node.offset) : undefined;
-      },
-    };
+    value = JSON.parse(text);
   } catch (cause) {
-    // jsonc-parser reports the offset of the first error, which JSON.parse does not in every Node version.
-    const errors: ParseError[] = [];
-    parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false });
-    const first = errors[0];
-    const where = first ? positionAt(text, first.offset) : undefined;
-    const detail = first ? printParseErrorCode(first.error) : 'invalid JSON';
-    throw new InputError(
-      `not valid JSON: ${detail}${where ? ` at line ${where.line}, column ${where.column}` : ''}`,
-      { ...(file === undefined ? {} : { file }), pointer: '' },
-      { cause, hint: 'fix the syntax; the file must be JSON (or YAML for journey specs)' },
-    );
+    if (text.trim() === '') throw emptyError(file);
+    throw syntaxError(text, file, 'JSON', cause, { disallowComments: true, allowTrailingComma: false });
   }
+  const lines = new LineIndex(text);
+  const positionsOf = (pointers: Iterable<string>): Map<string, SourcePosition> =>
+    nearestPositions(pointers, (wanted) => {
+      const offsets = offsetsOf(text, wanted);
+      return new Map([...offsets].map(([pointer, offset]) => [pointer, lines.at(offset)]));
+    });
+  return checkDepth(
+    { ...(file === undefined ? {} : { file }), syntax: 'json', value, text, length: text.length, positionOf: (pointer) => positionsOf([pointer]).get(pointer), positionsOf },
+    options.limits,
+  );
 }
 
-/** Parse YAML (one document). Errors become an {@link InputError} with the line and column. */
-export function parseYamlText(text: string, file?: string): ParsedText {
+/** The first syntax error of a JSON or JSONC text, with its position, found by the tolerant parser. */
+function syntaxError(text: string, file: string | undefined, what: string, cause: unknown, parseOptions: { disallowComments: boolean; allowTrailingComma: boolean }): DocumentError {
+  const errors: ParseError[] = [];
+  try {
+    parseTolerant(text, errors, { ...parseOptions, allowEmptyContent: false });
+  } catch {
+    // The tolerant parser recurses; on text nested too deep for it, say so.
+    return tooDeepText(text, file, READ_LIMITS.maxDepth);
+  }
+  const first = errors[0];
+  const position = first ? new LineIndex(text).at(first.offset) : undefined;
+  const detail = first ? printParseErrorCode(first.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase() : (cause as Error)?.message ?? 'invalid';
+  return new DocumentError('syntax', `not valid ${what}: ${detail}`, located(file, '', position), {
+    ...(cause === undefined ? {} : { cause }),
+    hint: what === 'YAML' ? 'fix the YAML syntax' : `fix the ${what} syntax at that line and column`,
+  });
+}
+
+/** The too-deep error for a text, found by scanning it (no recursion), when a parser could not follow it. */
+function tooDeepText(text: string, file: string | undefined, maxDepth: number): DocumentError {
+  let at: { pointer: string; offset: number } | undefined;
+  scanJson(text, (pointer, offset, level) => {
+    const c = text.charCodeAt(offset);
+    if ((c === 0x5b || c === 0x7b) && level + 1 > maxDepth) {
+      at = { pointer, offset };
+      return true;
+    }
+    return false;
+  });
+  return depthError(file, at?.pointer ?? '', maxDepth, at ? new LineIndex(text).at(at.offset) : undefined);
+}
+
+/** Parse JSON with comments and trailing commas (configuration files). */
+export function parseJsoncText(text: string, options: Omit<ParseTextOptions, 'syntax'> = {}): ParsedText {
+  const file = options.file;
+  if (text.trim() === '') throw emptyError(file);
+  const errors: ParseError[] = [];
+  let value: unknown;
+  try {
+    value = parseTolerant(text, errors, { disallowComments: false, allowTrailingComma: true, allowEmptyContent: false });
+  } catch {
+    throw tooDeepText(text, file, options.limits?.maxDepth ?? READ_LIMITS.maxDepth);
+  }
+  if (errors.length > 0) throw syntaxError(text, file, 'JSON', undefined, { disallowComments: false, allowTrailingComma: true });
+  const lines = new LineIndex(text);
+  let tree: JsoncNode | undefined | null;
+  const positionsOf = (pointers: Iterable<string>): Map<string, SourcePosition> =>
+    nearestPositions(pointers, (wanted) => {
+      tree ??= parseTree(text) ?? null;
+      const out = new Map<string, SourcePosition>();
+      if (!tree) return out;
+      for (const pointer of wanted) {
+        const node = findNodeAtLocation(tree, pointerTokens(pointer).map((t) => (/^(0|[1-9]\d*)$/.test(t) ? Number(t) : t)));
+        if (node) out.set(pointer, lines.at(node.offset));
+      }
+      return out;
+    });
+  return checkDepth(
+    { ...(file === undefined ? {} : { file }), syntax: 'jsonc', value, text, length: text.length, positionOf: (pointer) => positionsOf([pointer]).get(pointer), positionsOf },
+    options.limits,
+  );
+}
+
+/** Parse YAML (one document). Aliases are capped so a "billion laughs" document cannot expand. */
+export function parseYamlText(text: string, options: Omit<ParseTextOptions, 'syntax'> = {}): ParsedText {
+  const file = options.file;
+  const maxDepth = options.limits?.maxDepth ?? READ_LIMITS.maxDepth;
+  if (text.trim() === '') throw emptyError(file);
   const lineCounter = new LineCounter();
-  // maxAliasCount bounds alias expansion ("billion laughs"); the core schema has no custom tags.
   const doc: Document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const firstError = doc.errors[0];
   if (firstError) {
     const where = lineCounter.linePos(firstError.pos[0]);
-    throw new InputError(
-      `not valid YAML: ${firstError.message.split('\n')[0]} at line ${where.line}, column ${where.col}`,
-      { ...(file === undefined ? {} : { file }), pointer: '' },
-      { hint: 'fix the YAML syntax' },
-    );
+    const position = { line: where.line, column: where.col };
+    // The YAML parser recurses; nesting too deep for it is reported as exhausted resources.
+    if (firstError.code === 'RESOURCE_EXHAUSTION') throw depthError(file, '', maxDepth, position);
+    throw new DocumentError('syntax', `not valid YAML: ${firstError.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`, located(file, '', position), {
+      hint: 'fix the YAML syntax',
+    });
   }
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: 100 });
   } catch (cause) {
-    throw new InputError(
-      `not valid YAML: ${(cause as Error).message}`,
-      { ...(file === undefined ? {} : { file }), pointer: '' },
-      { cause, hint: 'avoid deeply nested aliases' },
-    );
+    throw new DocumentError('syntax', `not valid YAML: ${(cause as Error).message}`, located(file, ''), { cause, hint: 'avoid deeply nested aliases' });
   }
-  return {
-    syntax: 'yaml',
-    value,
-    positionOf(pointer) {
-      const path = pointerTokens(pointer).map((t) => (/^(0|[1-9]\d*)$/.test(t) ? Number(t) : t));
-      const node = path.length === 0 ? doc.contents : doc.getIn(path, true);
-      if (!isNode(node) || !node.range) return undefined;
-      const pos = lineCounter.linePos(node.range[0]);
-      return { line: pos.line, column: pos.col };
-    },
-  };
+  const positionsOf = (pointers: Iterable<string>): Map<string, SourcePosition> =>
+    nearestPositions(pointers, (wanted) => {
+      const out = new Map<string, SourcePosition>();
+      for (const pointer of wanted) {
+        const path = pointerTokens(pointer).map((t) => (/^(0|[1-9]\d*)$/.test(t) ? Number(t) : t));
+        const node = path.length === 0 ? doc.contents : doc.getIn(path, true);
+        if (isNode(node) && node.range) {
+          const pos = lineCounter.linePos(node.range[0]);
+          out.set(pointer, { line: pos.line, column: pos.col });
+        }
+      }
+      return out;
+    });
+  return checkDepth(
+    { ...(file === undefined ? {} : { file }), syntax: 'yaml', value, text, length: text.length, positionOf: (pointer) => positionsOf([pointer]).get(pointer), positionsOf },
+    options.limits,
+  );
 }
 
-/**
- * Parse text as JSON or YAML. `.yaml`/`.yml` files are YAML; `.json` files are JSON; anything
- * else (stdin included) is tried as JSON first, then as YAML (JSON is valid YAML, but JSON's
- * error messages are better for JSON).
- */
-export function parseText(text: string, file?: string): ParsedText {
+/** The syntax a file's name and content suggest. */
+export function syntaxOf(text: string, file: string | undefined): TextSyntax {
   const lower = (file ?? '').toLowerCase();
-  if (lower.endsWith('.yaml') || lower.endsWith('.yml')) return parseYamlText(text, file);
-  if (lower.endsWith('.json')) return parseJsonText(text, file);
-  const trimmed = text.trimStart();
-  if (trimmed.startsWith('{') || trimmed.startsWith('[') || trimmed.startsWith('"')) return parseJsonText(text, file);
-  return parseYamlText(text, file);
+  if (lower.endsWith('.yaml') || lower.endsWith('.yml')) return 'yaml';
+  if (lower.endsWith('.json')) return 'json';
+  const first = text.charCodeAt(skipLeadingSpace(text));
+  return first === 0x7b || first === 0x5b || first === 0x22 ? 'json' : 'yaml';
+}
+
+function skipLeadingSpace(text: string): number {
+  let i = 0;
+  while (i < text.length && /\s/.test(text[i]!)) i++;
+  return i;
 }
 
 /**
- * Add "(line N, column M)" to an error's message: where its pointer's value starts, or its
- * nearest ancestor's. The error object is kept (only its message changes) so its class and
- * location survive.
+ * Parse text as JSON, JSONC or YAML (see {@link ParseTextOptions.syntax}). A leading byte-order
+ * mark is not part of the document.
+ *
+ * @throws DocumentError (`empty`, `syntax`, `too-deep`) with file, pointer, line and column
  */
-export function withSourcePosition<E extends InputError>(error: E, parsed: ParsedText): E {
-  const pointer = error.location.pointer;
-  if (pointer === undefined || /line \d+, column \d+/.test(error.message)) return error;
-  // A missing property (or a place inside a JSON string) has no position of its own: use the
-  // nearest ancestor that has one.
-  let at: string | undefined = pointer;
-  let position: SourcePosition | undefined;
-  while (at !== undefined && !(position = parsed.positionOf(at))) at = at === '' ? undefined : at.slice(0, at.lastIndexOf('/'));
-  if (position) error.message = `${error.message} (line ${position.line}, column ${position.column})`;
-  return error;
+export function parseText(text: string, options: ParseTextOptions = {}): ParsedText {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const syntax = options.syntax ?? syntaxOf(body, options.file);
+  if (syntax === 'yaml') return parseYamlText(body, options);
+  if (syntax === 'jsonc') return parseJsoncText(body, options);
+  return parseJsonText(body, options);
 }

@@ -13,3 +13,4 @@ export { fieldsToRecord, draftToRecord, isJourneyDraft, recordToValidatorFields,
 export * from './exportFormat.js';
 export * from './importJourneys.js';
 export * from './diff.js';
+export { validateFilesOnline, type ValidateFilesOnlineOptions } from './validateFilesOnline.js';

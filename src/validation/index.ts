@@ -37,4 +37,18 @@ export {
   type ValidationConfig,
 } from './config.js';
 export * from './formatters/index.js';
+export {
+  validateFiles,
+  collectReport,
+  checkedRules,
+  validationInput,
+  locateFindings,
+  reportLoadError,
+  ValidationRun,
+  NothingToValidateError,
+  type ValidateFilesOptions,
+  type Baseline,
+  type FileOutcome,
+} from './files.js';
 export { renderRulesMarkdown } from './docs.js';
+export { queryDefinition, queryFiles, type QueryMatch, type QueryFileResult } from './query.js';

@@ -60,6 +60,11 @@ export interface JourneyModel {
   readonly roots: ActivityNode[];
   /** Serialized length of the definition in characters, when known (string input). */
   readonly textLength: number | undefined;
+  /**
+   * Length of the JSON text the definition was parsed from when that was not its stored form
+   * (a pretty-printed file): bounds the stored length, see `definition-size`.
+   */
+  readonly sourceLength?: number | undefined;
 }
 
 const RELATIONSHIPS = new Map([
@@ -153,7 +158,7 @@ class Activity implements ActivityNode {
 }
 
 /** Build the model of a definition that is already a JSON value (an array of activities). */
-export function buildJourneyModel(definition: unknown[], textLength?: number): JourneyModel {
+export function buildJourneyModel(definition: unknown[], textLength?: number, sourceLength?: number): JourneyModel {
   const activities: ActivityNode[] = [];
   const byId = new Map<string, ActivityNode>();
   const itemsById = new Map<number, ItemNode>();
@@ -176,7 +181,7 @@ export function buildJourneyModel(definition: unknown[], textLength?: number): J
   for (const siblings of childrenOf.values()) {
     if (siblings.length > 1) siblings.sort(byBranch);
   }
-  return { activities, byId, itemsById, childrenOf, roots, textLength };
+  return { activities, byId, itemsById, childrenOf, roots, textLength, sourceLength };
 }
 
 function byBranch(a: ActivityNode, b: ActivityNode): number {

@@ -2,6 +2,7 @@
  * A validation report: findings grouped by file, with line and column where known, plus the
  * rules that were checked. Every formatter renders this one shape.
  */
+import type { InputError } from '../errors.js';
 import type { Finding, Severity } from './finding.js';
 
 /** A finding with the position of its JSON pointer in its file. */
@@ -28,6 +29,11 @@ export interface FileReport {
   /** The path as given (relative paths stay relative), or `-` for stdin. */
   path: string;
   findings: LocatedFinding[];
+  /**
+   * Why the file could not be read or parsed, when it could not (an input error: exit code 2).
+   * Its `definition-parse` finding is among `findings`.
+   */
+  inputError?: InputError;
 }
 
 /** Counts of findings by severity. */

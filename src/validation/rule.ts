@@ -9,6 +9,12 @@ import type { JourneyModel } from './journeyModel.js';
 export interface ValidateJourneyInput {
   /** The workflow definition: a JSON string, an array of activities, or anything a user wrote. */
   definition: unknown;
+  /**
+   * The text an array `definition` was parsed from: its exact stored length (`stored: true`, the
+   * string of a record), or the length of a JSON file it was read from (`stored: false`), which
+   * bounds the stored length so `definition-size` need not serialize the definition again.
+   */
+  definitionText?: { length: number; stored: boolean };
   /** Journey attributes by Web API logical name (`msdyncrm_name`, `statuscode`, …). */
   fields?: Record<string, unknown>;
   /** `msdyncrm_customerjourneydesignerstate`: a JSON string or an object. */

@@ -24,10 +24,17 @@ export interface ValidateOptions {
 /** Rule id of the finding reported when a rule itself fails: a bug, never the user's fault. */
 export const INTERNAL_ERROR_RULE_ID = 'validator-internal-error';
 
+/** What is known of the text a definition was read from (see {@link ValidateJourneyInput.definitionText}). */
+export interface DefinitionTextInfo {
+  length: number;
+  stored: boolean;
+}
+
 /** Read a definition given as a JSON string, an array or anything else, without throwing. */
-export function readDefinition(definition: unknown): ParsedDefinition {
+export function readDefinition(definition: unknown, text?: DefinitionTextInfo): ParsedDefinition {
   let value = definition;
-  let textLength: number | undefined;
+  let textLength: number | undefined = text?.stored ? text.length : undefined;
+  const sourceLength = text && !text.stored ? text.length : undefined;
   if (typeof definition === 'string') {
     textLength = definition.length;
     try {
@@ -49,7 +56,7 @@ export function readDefinition(definition: unknown): ParsedDefinition {
     };
   }
   try {
-    return { raw: value, model: buildJourneyModel(value, textLength), problem: undefined };
+    return { raw: value, model: buildJourneyModel(value, textLength, sourceLength), problem: undefined };
   } catch (error) {
     // Only objects built in code (getters, proxies) can fail here; JSON values cannot.
     return {
@@ -71,7 +78,7 @@ function severityOf(rule: Pick<Rule, 'id' | 'defaultSeverity'>, overrides: Recor
  */
 export function validateJourney(input: ValidateJourneyInput, options: ValidateOptions = {}): Finding[] {
   const findings: Finding[] = [];
-  const definition = readDefinition(input?.definition);
+  const definition = readDefinition(input?.definition, input?.definitionText);
   const baselineDefinition = input?.baseline ? readDefinition(input.baseline.definition) : undefined;
   const base = input?.basePointer ?? '';
   const fieldsBase = input?.fieldsPointer ?? '';

@@ -1,12 +1,14 @@
 /**
- * The `validate --online` path (`validateOnline`): local documents checked by the server's
+ * The `validate --online` path (`validateFilesOnline`): local documents checked by the server's
  * msdyncrm_CustomerJourneyValidate on an emulator over real HTTP, reported like offline findings.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateOnline } from '../../src/cli/onlineValidate.js';
+import { DataverseClient } from '../../src/dataverse/index.js';
+import { validateFilesOnline } from '../../src/journeys/index.js';
+import { collectReport } from '../../src/validation/index.js';
 import { journey } from '../../src/definition/index.js';
 import { SeedIds, type RunningEmulator } from '../../src/emulator/index.js';
 import { runCli } from '../helpers/cli.js';
@@ -24,7 +26,9 @@ function record(name: string, configured: boolean): Record<string, unknown> {
   };
 }
 
-describe('validateOnline', () => {
+const clientOf = (url: string): DataverseClient => new DataverseClient({ url, auth: { none: true } });
+
+describe('validateFilesOnline', () => {
   let emulator: RunningEmulator;
   let removed: RunningEmulator;
   let dir: string;
@@ -40,8 +44,9 @@ describe('validateOnline', () => {
   });
 
   it('reports the server findings per file, located in the file, like the offline report', async () => {
-    const { report, unreadable } = await validateOnline([join(dir, 'good.json'), join(dir, 'bad.json')], { url: emulator.url });
-    expect(unreadable).toEqual([]);
+    const run = validateFilesOnline([join(dir, 'good.json'), join(dir, 'bad.json')], clientOf(emulator.url));
+    const report = await collectReport(run);
+    expect(run.inputErrors).toEqual([]);
     const [good, bad] = report.files;
     expect(good!.findings).toEqual([]);
     expect(bad!.findings.length).toBeGreaterThan(0);
@@ -52,7 +57,7 @@ describe('validateOnline', () => {
   });
 
   it('explains an environment without outbound marketing as a service error', async () => {
-    await expect(validateOnline([join(dir, 'good.json')], { url: removed.url })).rejects.toMatchObject({
+    await expect(collectReport(validateFilesOnline([join(dir, 'good.json')], clientOf(removed.url)))).rejects.toMatchObject({
       kind: 'service',
       message: expect.stringContaining('outbound marketing was removed'),
       hint: expect.stringContaining('journeyctl audit'),
@@ -77,6 +82,6 @@ describe('validateOnline', () => {
   });
 
   it('treats a missing path as a usage error', async () => {
-    await expect(validateOnline([join(dir, 'missing.json')], { url: emulator.url })).rejects.toMatchObject({ kind: 'input' });
+    await expect(collectReport(validateFilesOnline([join(dir, 'missing.json')], clientOf(emulator.url)))).rejects.toMatchObject({ kind: 'input', reason: 'not-found' });
   });
 });

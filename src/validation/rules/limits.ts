@@ -15,6 +15,24 @@ const ECJ = 'Dataverse table reference for msdyncrm_customerjourney (column maxi
 /** Maximum length of `msdyncrm_workflowdefinition` (Memo). */
 export const MAX_DEFINITION_LENGTH = 1_048_576;
 
+/**
+ * How much longer a value's compact serialization can be than the JSON text it was parsed from.
+ * Whitespace, strings, keys, literals and escapes never grow (a character JSON.stringify escapes
+ * had to be escaped in the text already); only a number's spelling can: `1e20` (4 characters)
+ * serializes as 21 digits. So the stored form is at most 5.25 times the text, and a definition
+ * read from a JSON file of at most MAX/6 characters fits without serializing it again.
+ */
+const MAX_EXPANSION = 6;
+
+/** The stored length of a definition, or undefined when it surely fits (no serialization needed). */
+function storedLength(model: NonNullable<RuleContextModel>, raw: unknown): number | undefined {
+  if (model.textLength !== undefined) return model.textLength;
+  if (model.sourceLength !== undefined && model.sourceLength * MAX_EXPANSION <= MAX_DEFINITION_LENGTH) return undefined;
+  return JSON.stringify(raw).length;
+}
+
+type RuleContextModel = Parameters<Rule['check']>[0]['model'];
+
 function oversizedDefinition(): string {
   const definition = simpleDefinition();
   (definition[2] as { Description?: string }).Description = 'x'.repeat(MAX_DEFINITION_LENGTH);
@@ -34,8 +52,8 @@ export const definitionSize: Rule = {
   },
   check({ model, definition, report }) {
     if (!model) return;
-    const length = model.textLength ?? JSON.stringify(definition.raw).length;
-    if (length > MAX_DEFINITION_LENGTH) {
+    const length = storedLength(model, definition.raw);
+    if (length !== undefined && length > MAX_DEFINITION_LENGTH) {
       report({ message: `The definition is ${length} characters long; msdyncrm_workflowdefinition holds at most ${MAX_DEFINITION_LENGTH}.`, arguments: [String(length)], pointer: '' });
     }
   },

@@ -1,0 +1,158 @@
+/**
+ * Worker threads for validating many files: each worker reads, parses and validates the files it
+ * is given and answers with their reports (small: findings only), so documents never cross
+ * threads. Work goes out in small batches, at most two per worker at a time; reports come back
+ * in input order, held in a buffer no larger than the work in flight, so memory stays bounded
+ * whatever the number of files.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { InputError, type InputLocation } from '../errors.js';
+import { DefinitionError } from '../definition/errors.js';
+import { DocumentError, STDIN, type DocumentErrorReason, type InputPath } from '../io/index.js';
+import type { FileOutcome, FileValidationSettings } from './files.js';
+
+/** Files per message to a worker. */
+const BATCH = 8;
+/** Batches a worker holds at a time (one in work, one waiting). */
+const BATCHES_PER_WORKER = 2;
+/** Below this many files per worker, starting workers (tens of milliseconds each) costs more than it saves. */
+const FILES_PER_WORKER = 48;
+
+const WORKER_URL = new URL('./fileWorker.js', import.meta.url);
+
+/** How many workers to use for `files` files. */
+export function workerCount(setting: number | 'auto', files: number): number {
+  // Run from TypeScript sources (tests), the compiled worker does not exist: validate in this thread.
+  if (!existsSync(fileURLToPath(WORKER_URL))) return 0;
+  if (setting !== 'auto') return Math.max(0, Math.min(Math.floor(setting), files));
+  const cores = availableParallelism();
+  return cores < 2 ? 0 : Math.min(cores, Math.floor(files / FILES_PER_WORKER));
+}
+
+/** An input error as plain data, to cross the thread boundary. */
+export interface SerializedInputError {
+  name: string;
+  message: string;
+  location: InputLocation;
+  hint?: string;
+  reason?: DocumentErrorReason;
+}
+
+/** Messages from a worker. */
+export type WorkerAnswer =
+  | { batch: number; outcomes: (FileOutcome | { path: string; skipped: false; report: { path: string; findings: never[]; inputError: SerializedInputError } })[] }
+  | { batch: number; failure: { message: string; stack?: string } };
+
+/** Messages to a worker. */
+export interface WorkerTask {
+  batch: number;
+  inputs: InputPath[];
+}
+
+export function serializeInputError(error: InputError): SerializedInputError {
+  return {
+    name: error.name,
+    message: error.message,
+    location: { ...error.location },
+    ...(error.hint === undefined ? {} : { hint: error.hint }),
+    ...(typeof (error as { reason?: unknown }).reason === 'string' ? { reason: (error as DocumentError).reason } : {}),
+  };
+}
+
+function reviveInputError(data: SerializedInputError): InputError {
+  const options = data.hint === undefined ? undefined : { hint: data.hint };
+  if (data.reason !== undefined) return new DocumentError(data.reason, data.message, data.location, options);
+  if (data.name === 'DefinitionError') return new DefinitionError(data.message, data.location, options);
+  return new InputError(data.message, data.location, options);
+}
+
+function reviveOutcome(outcome: FileOutcome): FileOutcome {
+  if (outcome.skipped || !outcome.report.inputError) return outcome;
+  return { ...outcome, report: { ...outcome.report, inputError: reviveInputError(outcome.report.inputError as unknown as SerializedInputError) } };
+}
+
+/**
+ * Validate `inputs` on `threads` workers, yielding outcomes in input order. Standard input is
+ * validated in this thread by `inline`. Workers end when the iteration ends, however it ends.
+ */
+export async function* runInWorkers(
+  inputs: readonly InputPath[],
+  settings: FileValidationSettings,
+  threads: number,
+  inline: (input: InputPath) => Promise<FileOutcome>,
+): AsyncGenerator<FileOutcome> {
+  const workers = Array.from({ length: threads }, () => new Worker(WORKER_URL, { workerData: settings }));
+  const ready = new Map<number, FileOutcome>();
+  const inFlight = new Map<number, number>(); // worker index -> batches out
+  let failure: unknown;
+  let wake: (() => void) | undefined;
+  const notify = (): void => {
+    wake?.();
+    wake = undefined;
+  };
+  const batchStart = new Map<number, number>();
+  workers.forEach((worker, index) => {
+    inFlight.set(index, 0);
+    worker.on('message', (answer: WorkerAnswer) => {
+      inFlight.set(index, inFlight.get(index)! - 1);
+      if ('failure' in answer) {
+        failure ??= Object.assign(new Error(`validation worker failed: ${answer.failure.message}`), { stack: answer.failure.stack });
+      } else {
+        const start = batchStart.get(answer.batch)!;
+        batchStart.delete(answer.batch);
+        answer.outcomes.forEach((outcome, i) => ready.set(start + i, reviveOutcome(outcome as FileOutcome)));
+      }
+      notify();
+    });
+    worker.on('error', (error) => {
+      failure ??= error;
+      notify();
+    });
+  });
+  let next = 0; // next input to hand out
+  let emit = 0; // next input to yield
+  let batches = 0;
+  const dispatch = async (): Promise<void> => {
+    for (let index = 0; index < workers.length && next < inputs.length; index++) {
+      while (inFlight.get(index)! < BATCHES_PER_WORKER && next < inputs.length) {
+        if (inputs[next]!.path === STDIN) {
+          // Standard input belongs to this thread.
+          ready.set(next, await inline(inputs[next]!));
+          next++;
+          continue;
+        }
+        const batchInputs: InputPath[] = [];
+        const start = next;
+        while (batchInputs.length < BATCH && next < inputs.length && inputs[next]!.path !== STDIN) batchInputs.push(inputs[next++]!);
+        const batch = batches++;
+        batchStart.set(batch, start);
+        inFlight.set(index, inFlight.get(index)! + 1);
+        workers[index]!.postMessage({ batch, inputs: batchInputs } satisfies WorkerTask);
+      }
+    }
+  };
+  try {
+    while (emit < inputs.length) {
+      await dispatch();
+      while (ready.has(emit)) {
+        const outcome = ready.get(emit)!;
+        ready.delete(emit);
+        emit++;
+        yield outcome;
+      }
+      if (failure) throw failure;
+      if (emit < inputs.length && !ready.has(emit)) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          if (failure || ready.has(emit)) notify();
+        });
+      }
+      if (failure) throw failure;
+    }
+  } finally {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+}
