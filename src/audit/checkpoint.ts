@@ -3,7 +3,8 @@
  * token), how long each work file was, and the summary so far. Written atomically, so an
  * interruption at any moment leaves the previous or the new checkpoint, never half of one.
  */
-import { readFile } from 'node:fs/promises';
+import { isDocumentError } from '../io/documentError.js';
+import { readDocument } from '../io/readInput.js';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { writeFileAtomic } from './files.js';
@@ -47,17 +48,12 @@ export async function writeCheckpoint(outDir: string, checkpoint: AuditCheckpoin
  */
 export async function readCheckpoint(outDir: string): Promise<AuditCheckpoint | undefined> {
   const file = join(outDir, CHECKPOINT_FILE);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
   let value: Partial<AuditCheckpoint> | undefined;
   try {
-    value = JSON.parse(text) as Partial<AuditCheckpoint>;
-  } catch {
+    value = (await readDocument(file, { syntax: 'json' })).value as Partial<AuditCheckpoint>;
+  } catch (error) {
+    if (isDocumentError(error) && error.reason === 'not-found') return undefined;
+    if (!isDocumentError(error) || error.failure === 'unreadable') throw error;
     value = undefined;
   }
   if (

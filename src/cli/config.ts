@@ -3,7 +3,8 @@
  * from the working directory. Secrets never belong here (they come from the environment or a
  * credential store), so the file accepts only non-secret keys and rejects anything else.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { readDocumentSync } from '../io/readInput.js';
 import { dirname, join, resolve } from 'node:path';
 import { InputError, pointer } from '../errors.js';
 
@@ -57,18 +58,7 @@ export function findConfigFile(from: string = process.cwd()): string | undefined
  * @throws InputError naming the file and JSON pointer of anything unreadable, unknown or secret.
  */
 export function readConfigFile(file: string): LoadedConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new InputError(`cannot read the configuration file: ${(error as Error).message}`, { file }, { hint: 'check the --config path', cause: error });
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new InputError(`the configuration file is not valid JSON: ${(error as Error).message}`, { file, pointer: '' }, { hint: `fix ${CONFIG_FILE_NAME} or remove it` });
-  }
+  const value = readDocumentSync(file, { syntax: 'jsonc' }).value;
   return { file, config: parseConfig(value, file) };
 }
 

@@ -11,7 +11,7 @@
  * unchanged journey differ in git.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   collectReferences,
@@ -24,6 +24,8 @@ import {
   type ReferenceKind,
   type WorkflowDefinition,
 } from '../definition/index.js';
+import { DocumentError, isDocumentError } from '../io/documentError.js';
+import { readDocument } from '../io/readInput.js';
 import { InputError, pointer } from '../errors.js';
 import { JourneyAttributes as A, JourneyLookups as L, Tables, type TableNames } from '../model/names.js';
 
@@ -269,20 +271,13 @@ function parseReferences(value: unknown, file: string): ExportReference[] {
   });
 }
 
+/** Read a JSON file of an export folder with the one document reader (limits, typed errors). */
 async function readJson(file: string): Promise<unknown> {
-  let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    return (await readDocument(file, { syntax: 'json' })).value;
   } catch (error) {
-    throw new InputError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { file }, {
-      hint: 'pass a folder written by journeyctl journeys export',
-      cause: error,
-    });
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new InputError(`not valid JSON: ${(error as Error).message}`, { file, pointer: '' });
+    if (!isDocumentError(error) || error.failure !== 'unreadable') throw error;
+    throw new DocumentError(error.reason, error.message, error.location, { cause: error, hint: 'pass a folder written by journeyctl journeys export' });
   }
 }
 

@@ -13,9 +13,11 @@
  * ```
  * Other top-level keys are left to other commands.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError, isInputError } from '../errors.js';
+import { locateError } from '../io/loadJourneyDocument.js';
+import { readDocumentSync } from '../io/readInput.js';
 import { RULES } from './catalogue.js';
 import { parseCustomRule, type CustomRule } from './customRules.js';
 import type { SeveritySetting } from './finding.js';
@@ -57,19 +59,13 @@ export function defaultConfig(): ValidationConfig {
  * @throws InputError naming the file and JSON pointer of the first problem
  */
 export function loadValidationConfig(file: string): ValidationConfig {
-  let text: string;
+  // JSON with comments and trailing commas, like other tools' configuration files.
+  const parsed = readDocumentSync(file, { syntax: 'jsonc' });
   try {
-    text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+    return parseValidationConfig(parsed.value, file);
   } catch (error) {
-    throw new InputError('cannot read the configuration file', { file }, { cause: error, hint: 'check the --config path' });
+    throw isInputError(error) ? locateError(error, parsed) : error;
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new InputError(`the configuration is not valid JSON: ${(error as Error).message}`, { file, pointer: '' });
-  }
-  return parseValidationConfig(value, file);
 }
 
 /** Check a configuration value (already parsed). */

@@ -83,7 +83,7 @@ describe('journeyctl channel lint-tile', () => {
   it('exits 2 for a missing file', async () => {
     const result = await runCli(['channel', 'lint-tile', 'no/such/tile.xml']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('error: cannot read no/such/tile.xml: no such file');
+    expect(result.stderr).toContain('error: file not found (no/such/tile.xml)');
   });
 
   it('exits 2 without a file or subcommand', async () => {

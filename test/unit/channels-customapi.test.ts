@@ -53,7 +53,7 @@ describe('parseCustomApiSpec', () => {
 
   it('reports YAML syntax errors with line and column', () => {
     const error = inputErrorOf(() => parseCustomApiSpec(read('broken/not-yaml.yaml'), { file: 'not-yaml.yaml' }));
-    expect(error.message).toMatch(/^custom API spec is not valid YAML\/JSON \(line 4, column \d+\)/);
+    expect(error).toMatchObject({ name: 'DocumentError', reason: 'syntax', message: expect.stringMatching(/^not valid YAML/), location: { line: 4 } });
     expect(error.location.file).toBe('not-yaml.yaml');
   });
 

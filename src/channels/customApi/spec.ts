@@ -2,7 +2,7 @@
  * The custom API spec file: one Dataverse custom API with its request parameters and response
  * properties, in YAML or JSON (schema `schemas/custom-api-spec.schema.json`).
  */
-import { isNode, parseDocument } from 'yaml';
+import { parseYamlText } from '../../io/parseText.js';
 import { InputError } from '../../errors.js';
 import { assertChannelSchema } from '../realtime/channelSchemas.js';
 import { fieldTypeLabel, type BindingType, type CustomApiFieldType, type ProcessingStepType } from './fieldTypes.js';
@@ -120,38 +120,11 @@ export interface ReadSpec {
 
 /** {@link parseCustomApiSpec}, keeping the document to map findings' pointers to lines. */
 export function readCustomApiSpec(text: string, source: SpecSource = {}): ReadSpec {
-  const location = source.file === undefined ? {} : { file: source.file };
-  // uniqueKeys: a repeated key is an error, not a silent overwrite. Aliases are capped
-  // (maxAliasCount in toJS) so a YAML "billion laughs" cannot expand.
-  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
-  const syntax = document.errors[0];
-  if (syntax) {
-    const at = syntax.linePos?.[0];
-    const reason = syntax.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-    throw new InputError(`custom API spec is not valid YAML/JSON${at ? ` (line ${at.line}, column ${at.col})` : ''}: ${reason}`, location, {
-      hint: 'fix the syntax; see samples/channels for examples',
-    });
-  }
-  let value: unknown;
-  try {
-    value = document.toJS({ maxAliasCount: 100 });
-  } catch (error) {
-    throw new InputError(`custom API spec cannot be read: ${(error as Error).message}`, location, { cause: error });
-  }
-  const spec = validateCustomApiSpec(value, source);
-  const lineStarts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
-  const lineOf = (pointer: string): number | undefined => {
-    const path = pointer === '' ? [] : pointer.slice(1).split('/').map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
-    for (let length = path.length; length >= 0; length--) {
-      const keys = path.slice(0, length).map((t) => (/^\d+$/.test(t) ? Number(t) : t));
-      const node = keys.length === 0 ? document.contents : document.getIn(keys, true);
-      const offset = isNode(node) ? node.range?.[0] : undefined;
-      if (offset !== undefined) return lineStarts.filter((start) => start <= offset).length;
-    }
-    return undefined;
-  };
-  return { spec, lineOf };
+  // The one reader: YAML (JSON is YAML) with unique keys, capped aliases (no "billion laughs"),
+  // the nesting limit, and syntax errors with their line and column.
+  const parsed = parseYamlText(text, source.file === undefined ? {} : { file: source.file });
+  const spec = validateCustomApiSpec(parsed.value, source);
+  return { spec, lineOf: (pointer) => parsed.positionOf(pointer)?.line };
 }
 
 /** Validate an already parsed spec against the schema; returns it typed. */

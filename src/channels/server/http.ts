@@ -4,6 +4,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { isDocumentError } from '../../io/documentError.js';
+import { parseJsonText } from '../../io/parseText.js';
 
 /** Largest request body accepted. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -32,10 +34,13 @@ export async function readJsonBody(request: IncomingMessage): Promise<unknown> {
     chunks.push(chunk as Buffer);
   }
   try {
-    // JSON.parse defines "__proto__" as an own key; handlers read only the fields they know.
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+    // The one reader: the nesting limit, positions; JSON.parse defines "__proto__" as an own
+    // key and handlers read only the fields they know.
+    return parseJsonText(Buffer.concat(chunks).toString('utf8')).value;
   } catch (error) {
-    throw new HttpRefusal(400, `the body is not valid JSON: ${(error as Error).message}`);
+    if (!isDocumentError(error)) throw error;
+    const { line, pointer } = error.location;
+    throw new HttpRefusal(400, `the body ${error.reason === 'syntax' ? 'is ' : ''}${error.message}${line === undefined ? '' : ` (line ${line}, column ${error.location.column ?? 1})`}`, error.reason === 'too-deep' ? pointer : undefined);
   }
 }
 

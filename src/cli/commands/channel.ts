@@ -8,10 +8,10 @@
  * documented rules. Exit codes: 0 when no finding reaches `--fail-on`; 1 when one does; 2 when
  * a file cannot be read or is not safe, well-formed tile XML (the other files are still linted).
  */
-import { readFile } from 'node:fs/promises';
+import { readInputText } from '../../io/readInput.js';
 import type { Argv } from 'yargs';
 import { lintTile, type TileFinding } from '../../channels/tile/index.js';
-import { InputError, isInputError } from '../../errors.js';
+import { isInputError } from '../../errors.js';
 import type { Finding, Severity } from '../../validation/finding.js';
 import { writeErr, writeOut } from '../context.js';
 import { ExitCode, ExitError, formatError } from '../exit.js';
@@ -66,15 +66,9 @@ export function finishLint(findings: readonly LintFinding[], options: { format: 
   if (findingsFail(findings, options.failOn)) throw new ExitError(ExitCode.Failure);
 }
 
-/** Read a text file, turning file-system errors into an {@link InputError}. */
-export async function readInputFile(file: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (code ?? (error as Error).message);
-    throw new InputError(`cannot read ${file}: ${reason}`, { file }, { hint: 'check the path' });
-  }
+/** Read a text file with the one reader (size limit, byte-order mark, typed errors). */
+export function readInputFile(file: string): Promise<string> {
+  return readInputText(file);
 }
 
 interface LintTileArgs {

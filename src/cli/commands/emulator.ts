@@ -3,9 +3,9 @@
  * standalone server for other clients, and maintain its store.
  */
 import { createWriteStream, existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
+import { readDocument } from '../../io/readInput.js';
 import { InputError } from '../../errors.js';
 import {
   exportDataDir,
@@ -47,18 +47,9 @@ interface StartArgs {
   'request-log'?: string;
 }
 
-async function readJsonFile(file: string, what: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new InputError(`cannot read the ${what} file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { file }, { hint: 'check the path' });
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new InputError(`the ${what} file is not valid JSON: ${(error as Error).message}`, { file, pointer: '' }, { hint: 'fix the JSON syntax' });
-  }
+/** Read the limits or faults file with the one document reader (limits, typed errors, positions). */
+async function readJsonFile(file: string): Promise<unknown> {
+  return (await readDocument(file, { syntax: 'json' })).value;
 }
 
 function defaultPort(): number {
@@ -113,11 +104,11 @@ async function start(args: StartArgs): Promise<void> {
     throw new InputError('--in-memory and --data exclude each other', {}, { hint: 'keep one of them' });
   }
   let limits: ServiceProtectionLimits | undefined;
-  if (args.limits) limits = parseLimits(await readJsonFile(args.limits, 'limits'), args.limits);
+  if (args.limits) limits = parseLimits(await readJsonFile(args.limits), args.limits);
   let faults: FaultRule[] = [];
   let faultSeed = args['fault-seed'];
   if (args.faults) {
-    const parsed = parseFaultRules(await readJsonFile(args.faults, 'faults'), args.faults);
+    const parsed = parseFaultRules(await readJsonFile(args.faults), args.faults);
     faults = parsed.rules;
     faultSeed ??= parsed.seed;
   }
