@@ -56,3 +56,4 @@ export {
 export { tileShape, structureSignature, sameStructure, type TilePlacement } from './structure.js';
 export * from './specTypes.js';
 export { compileSpec, type CompiledSpec, type CompileSpecOptions, type UnresolvedReference } from './spec.js';
+export { renderDefinitionTree } from './tree.js';

@@ -40,3 +40,4 @@ export {
 export { DocumentError, isDocumentError, isUnreadableOrUnparseable, type DocumentErrorReason, type DocumentFailure } from './documentError.js';
 export { READ_LIMITS, type ReadLimits } from './limits.js';
 export { loadJourneyDocuments, isSkipped, type LoadedJourneyDocument } from './loadJourneyDocuments.js';
+export { canonicalText, referenceRows, treeTitle, type CanonicalText, type ReferenceRow } from './journeyDocumentViews.js';
