@@ -288,9 +288,9 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
 /** Whether a path names an exported journey folder (or the journey.json inside one). */
 function exportFolderOf(path: string): string | undefined {
   if (path === STDIN) return undefined;
-  if (existsSync(path) && statSync(path).isDirectory()) return path;
   if (basename(path) === EXPORT_FILES.record && existsSync(join(dirname(path), EXPORT_FILES.definition))) return dirname(path);
-  return undefined;
+  // Files are the common case: one stat, and a missing path is left to the reader to report.
+  return statSync(path, { throwIfNoEntry: false })?.isDirectory() ? path : undefined;
 }
 
 /** The limits of the options, as `readDocument` takes them. */

@@ -3,7 +3,7 @@
  * without a byte-order mark, parsed by {@link parseText} under the depth limit. Every failure is
  * a {@link DocumentError} with a reason and the file, never a raw `ENOENT`.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { DocumentError } from './documentError.js';
 import { READ_LIMITS, type ReadLimits } from './limits.js';
@@ -98,32 +98,20 @@ export async function readInputText(path: string, options: ReadInputOptions = {}
   }
 }
 
-/** {@link readInputText} for synchronous callers (configuration loaders); no stdin. */
+/**
+ * {@link readInputText} for synchronous callers (configuration loaders, validation workers); no
+ * stdin. The size is checked before reading; the read is Node's fast UTF-8 path.
+ */
 export function readInputTextSync(path: string, options: Pick<ReadInputOptions, 'limits'> = {}): string {
   const maxBytes = options.limits?.maxBytes ?? READ_LIMITS.maxBytes;
-  let fd: number;
   try {
-    fd = openSync(path, 'r');
-  } catch (error) {
-    throw fileError(path, error);
-  }
-  try {
-    const info = fstatSync(fd);
+    const info = statSync(path);
     if (info.isDirectory()) throw fileError(path, Object.assign(new Error('EISDIR'), { code: 'EISDIR' }));
     if (info.size > maxBytes) throw tooLarge(path, maxBytes);
-    const buffer = Buffer.allocUnsafe(info.size);
-    let read = 0;
-    while (read < info.size) {
-      const n = readSync(fd, buffer, read, info.size - read, null);
-      if (n === 0) break;
-      read += n;
-    }
-    return withoutBom(buffer.toString('utf8', 0, read));
+    return withoutBom(readFileSync(path, 'utf8'));
   } catch (error) {
     if (error instanceof DocumentError) throw error;
     throw fileError(path, error);
-  } finally {
-    closeSync(fd);
   }
 }
 

@@ -2,8 +2,8 @@
  * Worker threads for validating many files: each worker reads, parses and validates the files it
  * is given and answers with their reports (small: findings only), so documents never cross
  * threads. Work goes out in small batches, at most two per worker at a time; reports come back
- * in input order, held in a buffer no larger than the work in flight, so memory stays bounded
- * whatever the number of files.
+ * in input order, held in a buffer no larger than the work in flight (at most `WINDOW` files), so
+ * memory stays bounded whatever the number of files.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -15,11 +15,13 @@ import { DocumentError, STDIN, type DocumentErrorReason, type InputPath } from '
 import type { FileOutcome, FileValidationSettings } from './files.js';
 
 /** Files per message to a worker. */
-const BATCH = 8;
-/** Batches a worker holds at a time (one in work, one waiting). */
-const BATCHES_PER_WORKER = 2;
+const BATCH = 16;
+/** Batches a worker holds at a time (one in work, the others waiting, so it never idles between answers). */
+const BATCHES_PER_WORKER = 3;
 /** Below this many files per worker, starting workers (tens of milliseconds each) costs more than it saves. */
 const FILES_PER_WORKER = 48;
+/** How far (in files) the work handed out may run ahead of the outcomes yielded. */
+const WINDOW = 512;
 
 const WORKER_URL = new URL('./fileWorker.js', import.meta.url);
 
@@ -75,29 +77,34 @@ function reviveOutcome(outcome: FileOutcome): FileOutcome {
 }
 
 /**
- * Validate `inputs` on `threads` workers, yielding outcomes in input order. Standard input is
- * validated in this thread by `inline`. Workers end when the iteration ends, however it ends.
+ * Validate `inputs` on `threads` workers, yielding outcomes in input order. Until the first
+ * worker answers (workers take a while to load their modules), this thread validates batches
+ * itself with `validateSync`, so starting workers never idles the run. Work handed out runs at
+ * most `WINDOW` files ahead of the output, which bounds the outcomes held. Standard input is validated here
+ * by `inline`. Workers end when the iteration ends, however it ends.
  */
 export async function* runInWorkers(
   inputs: readonly InputPath[],
   settings: FileValidationSettings,
   threads: number,
+  validateSync: (input: InputPath) => FileOutcome,
   inline: (input: InputPath) => Promise<FileOutcome>,
 ): AsyncGenerator<FileOutcome> {
   const workers = Array.from({ length: threads }, () => new Worker(WORKER_URL, { workerData: settings }));
   const ready = new Map<number, FileOutcome>();
-  const inFlight = new Map<number, number>(); // worker index -> batches out
+  const inFlight = workers.map(() => 0);
+  const batchStart = new Map<number, number>();
   let failure: unknown;
   let wake: (() => void) | undefined;
   const notify = (): void => {
     wake?.();
     wake = undefined;
   };
-  const batchStart = new Map<number, number>();
+  let workersUp = false;
   workers.forEach((worker, index) => {
-    inFlight.set(index, 0);
     worker.on('message', (answer: WorkerAnswer) => {
-      inFlight.set(index, inFlight.get(index)! - 1);
+      workersUp = true;
+      inFlight[index]!--;
       if ('failure' in answer) {
         failure ??= Object.assign(new Error(`validation worker failed: ${answer.failure.message}`), { stack: answer.failure.stack });
       } else {
@@ -115,22 +122,27 @@ export async function* runInWorkers(
   let next = 0; // next input to hand out
   let emit = 0; // next input to yield
   let batches = 0;
+  /** The next batch of files (never standard input), or undefined at the end or at stdin. */
+  const takeBatch = (): { start: number; inputs: InputPath[] } | undefined => {
+    const start = next;
+    const batch: InputPath[] = [];
+    while (batch.length < BATCH && next < inputs.length && inputs[next]!.path !== STDIN) batch.push(inputs[next++]!);
+    return batch.length > 0 ? { start, inputs: batch } : undefined;
+  };
   const dispatch = async (): Promise<void> => {
-    for (let index = 0; index < workers.length && next < inputs.length; index++) {
-      while (inFlight.get(index)! < BATCHES_PER_WORKER && next < inputs.length) {
+    for (let index = 0; index < workers.length; index++) {
+      while (inFlight[index]! < BATCHES_PER_WORKER && next < inputs.length && next - emit < WINDOW) {
         if (inputs[next]!.path === STDIN) {
           // Standard input belongs to this thread.
           ready.set(next, await inline(inputs[next]!));
           next++;
           continue;
         }
-        const batchInputs: InputPath[] = [];
-        const start = next;
-        while (batchInputs.length < BATCH && next < inputs.length && inputs[next]!.path !== STDIN) batchInputs.push(inputs[next++]!);
+        const taken = takeBatch()!;
         const batch = batches++;
-        batchStart.set(batch, start);
-        inFlight.set(index, inFlight.get(index)! + 1);
-        workers[index]!.postMessage({ batch, inputs: batchInputs } satisfies WorkerTask);
+        batchStart.set(batch, taken.start);
+        inFlight[index]!++;
+        workers[index]!.postMessage({ batch, inputs: taken.inputs } satisfies WorkerTask);
       }
     }
   };
@@ -144,12 +156,19 @@ export async function* runInWorkers(
         yield outcome;
       }
       if (failure) throw failure;
-      if (emit < inputs.length && !ready.has(emit)) {
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          if (failure || ready.has(emit)) notify();
-        });
+      if (emit >= inputs.length || ready.has(emit)) continue;
+      if (!workersUp && next < inputs.length && next - emit < WINDOW && inputs[next]!.path !== STDIN) {
+        // Workers still starting: do a batch here rather than wait.
+        const taken = takeBatch()!;
+        taken.inputs.forEach((input, i) => ready.set(taken.start + i, validateSync(input)));
+        // Let worker answers that arrived meanwhile be delivered.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        continue;
       }
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        if (failure || ready.has(emit)) notify();
+      });
       if (failure) throw failure;
     }
   } finally {

@@ -290,7 +290,7 @@ async function* offlineOutcomes(paths: readonly string[], settings: FileValidati
   const threads = workerCount(options.workers ?? 'auto', inputs.length);
   const inline = (input: InputPath): Promise<FileOutcome> => validateInput(input, settings, options.readStdin);
   if (threads > 0) {
-    yield* runInWorkers(inputs, settings, threads, inline);
+    yield* runInWorkers(inputs, settings, threads, (input) => validateFileSync(input, settings), inline);
     return;
   }
   for (const input of inputs) yield await inline(input);
