@@ -19,6 +19,7 @@ import {
 } from '../../definition/index.js';
 import { loadJourneyDocument, readInputText, STDIN, type JourneyDocument } from '../../io/index.js';
 import { JourneyLookups } from '../../model/names.js';
+import { BRACED_GUID_PATTERN, parseGuid } from '../../util/guid.js';
 import { writeOut } from '../context.js';
 import { ExitCode, ExitError } from '../exit.js';
 import { renderRows, withFormatOption, type Column, type OutputFormat } from '../render.js';
@@ -278,10 +279,11 @@ const FIELD_REFERENCES = [
   { kind: 'template', lookup: JourneyLookups.template },
 ] as const;
 
+const BIND_ID = new RegExp(`\\((${BRACED_GUID_PATTERN})\\)$`);
+
 /** A GUID out of `/entityset(guid)`. */
 function idFromBind(bind: unknown): string | null {
-  const match = typeof bind === 'string' ? /\(\{?([0-9a-fA-F-]{36})\}?\)$/.exec(bind) : null;
-  return match ? match[1]!.toLowerCase() : null;
+  return (typeof bind === 'string' ? parseGuid(BIND_ID.exec(bind)?.[1]) : undefined) ?? null;
 }
 
 /** Every record a document references: its definition's, then its journey fields'. */
