@@ -2,6 +2,7 @@
  * journeyctl: the public library entry. The emulator has its own entry, `journeyctl/emulator`.
  */
 export * from './errors.js';
+export { isGuid, parseGuid } from './util/guid.js';
 export * from './model/optionSets.js';
 export * from './model/names.js';
 export * from './model/transitions.js';

@@ -18,6 +18,7 @@ import { OwnerBook, type EntraDirectory } from './owners.js';
 import { writeReports, REPORT_FORMATS, type ReportFormat, type WrittenReport } from './reports/index.js';
 import { addJourney, emptySummary, normalizeSummary } from './summary.js';
 import type { AuditJourneyRow, AuditReferenceRow, AuditSummary } from './types.js';
+import { isGuid } from '../util/guid.js';
 
 /** Work files of an audit, inside the output directory. */
 export const WORK_FILES = Object.freeze({
@@ -225,11 +226,9 @@ export async function runAudit(client: DataverseClient, options: AuditOptions): 
   return { completed: true, summary: finalSummary, reports, outDir, ...(archive ? { archive } : {}) };
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Count the custom channel activity rows of journeys that have custom channel tiles (`$count`, GET). */
 async function countCustomChannelActivities(client: DataverseClient, rows: AuditJourneyRow[], options: AuditOptions): Promise<void> {
-  const targets = rows.filter((row) => (row.customChannelTileTypes.length > 0 || row.unknownTileTypes.length > 0) && GUID.test(row.id));
+  const targets = rows.filter((row) => (row.customChannelTileTypes.length > 0 || row.unknownTileTypes.length > 0) && isGuid(row.id));
   let next = 0;
   const lookup = Tables.customChannelActivity.entitySet;
   const worker = async () => {

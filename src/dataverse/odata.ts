@@ -4,13 +4,9 @@
  * https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query/overview
  */
 import { ODATA_NAMESPACE } from '../model/names.js';
+import { GUID_PATTERN, isGuid, parseGuid } from '../util/guid.js';
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Whether `value` is a GUID without braces. */
-export function isGuid(value: string): boolean {
-  return GUID.test(value);
-}
+const ENTITY_URL_ID = new RegExp(`\\((${GUID_PATTERN})\\)\\s*$`);
 
 /** A record key: a GUID, or alternate-key values (`{ accountnumber: 'A1' }`). */
 export type RecordKey = string | Readonly<Record<string, string | number | boolean>>;
@@ -30,9 +26,9 @@ export function formatLiteral(value: string | number | boolean | null): string {
  */
 export function formatKey(key: RecordKey): string {
   if (typeof key === 'string') {
-    const id = key.replace(/^\{|\}$/g, '');
-    if (!id) throw new RangeError('A record id must not be empty');
-    return `(${isGuid(id) ? id : encodeURIComponent(formatLiteral(id))})`;
+    if (!key) throw new RangeError('A record id must not be empty');
+    const id = parseGuid(key);
+    return `(${id ?? encodeURIComponent(formatLiteral(key))})`;
   }
   const entries = Object.entries(key);
   if (entries.length === 0) throw new RangeError('An alternate key needs at least one value');
@@ -161,6 +157,5 @@ export function recordIdReference(entitySet: string, key: RecordKey): { '@odata.
 
 /** The GUID at the end of an `OData-EntityId` URL (`…/accounts(<guid>)`), if any. */
 export function idFromEntityUrl(url: string | undefined): string | undefined {
-  const match = url?.match(/\(([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\)\s*$/i);
-  return match?.[1]?.toLowerCase();
+  return parseGuid(url === undefined ? undefined : ENTITY_URL_ID.exec(url)?.[1]);
 }

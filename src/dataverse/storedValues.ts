@@ -3,6 +3,7 @@
  * retried conditional update meets a stale ETag. Reading the record back and comparing the
  * columns we sent tells our own earlier attempt apart from someone else's record.
  */
+import { isGuid, sameGuid } from '../util/guid.js';
 
 /** Columns of a sent body that can be read back and compared: plain values, no annotations or binds. */
 export function comparableColumns(sent: Readonly<Record<string, unknown>>): string[] {
@@ -23,7 +24,7 @@ function sameValue(a: unknown, b: unknown): boolean {
   if (typeof a === 'number') return typeof b === 'number' ? a === b : typeof b === 'string' && b.trim() !== '' && Number(b) === a;
   if (typeof a === 'string' && typeof b === 'string') {
     // GUIDs come back lower-case; dates come back without fractional seconds.
-    if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(a)) return a.toLowerCase() === b.toLowerCase();
+    if (isGuid(a)) return sameGuid(a, b);
     if (/^\d{4}-\d\d-\d\dT/.test(a)) {
       const da = Date.parse(a);
       const db = Date.parse(b);

@@ -4,6 +4,7 @@
  * node, so the second half (building) and its errors need no knowledge of the spec's syntax.
  */
 import { InputError, escapePointerToken } from '../errors.js';
+import { parseGuid } from '../util/guid.js';
 import type {
   EmailTileSpec,
   SpecDuration,
@@ -60,11 +61,9 @@ export type TileNode =
   | { kind: 'record'; pointer: string; type: RecordTileType; ref: NormalizedRef }
   | { kind: 'custom'; pointer: string; type: string; ref: NormalizedRef; properties: Record<string, unknown> };
 
-const GUID = /^\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}?$/;
-
-/** A record id without braces, lower-case, as the designer writes it. */
+/** A record id without braces, lower-case, as the designer writes it (other strings unchanged). */
 function normalizeId(id: string): string {
-  return id.replace(/^\{|\}$/g, '').toLowerCase();
+  return parseGuid(id) ?? id;
 }
 
 const at = (base: string, ...tokens: (string | number)[]): string => base + tokens.map((t) => `/${escapePointerToken(t)}`).join('');
@@ -72,7 +71,7 @@ const at = (base: string, ...tokens: (string | number)[]): string => base + toke
 /** Normalise a reference: a GUID string is an id, any other string a name. */
 export function normalizeRef(ref: SpecRef | SpecSegmentRef | undefined, pointer: string): NormalizedRef {
   if (ref === undefined) return { id: null, pointer };
-  if (typeof ref === 'string') return GUID.test(ref) ? { id: normalizeId(ref), pointer } : { id: null, name: ref, pointer };
+  if (typeof ref === 'string') return parseGuid(ref) !== undefined ? { id: normalizeId(ref), pointer } : { id: null, name: ref, pointer };
   const out: NormalizedRef = { id: ref.id === undefined ? null : normalizeId(ref.id), pointer };
   if (ref.name !== undefined) out.name = ref.name;
   if (ref.title !== undefined) out.title = ref.title;

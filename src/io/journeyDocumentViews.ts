@@ -5,6 +5,7 @@
 import { basename } from 'node:path';
 import { collectReferences, serializeDefinition, serializeDesignerState, type WorkflowDefinition } from '../definition/index.js';
 import { JourneyLookups } from '../model/names.js';
+import { BRACED_GUID_PATTERN, parseGuid } from '../util/guid.js';
 import type { JourneyDocument } from './loadJourneyDocument.js';
 import { STDIN } from './readInput.js';
 
@@ -80,10 +81,11 @@ const FIELD_REFERENCES = [
   { kind: 'template', lookup: JourneyLookups.template },
 ] as const;
 
+const BIND_ID = new RegExp(`\\((${BRACED_GUID_PATTERN})\\)$`);
+
 /** A GUID out of `/entityset(guid)`. */
 function idFromBind(bind: unknown): string | null {
-  const match = typeof bind === 'string' ? /\(\{?([0-9a-fA-F-]{36})\}?\)$/.exec(bind) : null;
-  return match ? match[1]!.toLowerCase() : null;
+  return (typeof bind === 'string' ? parseGuid(BIND_ID.exec(bind)?.[1]) : undefined) ?? null;
 }
 
 /** Every record a document references: its definition's, then its journey fields'. */

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { InputError } from '../errors.js';
+import { parseGuid } from '../util/guid.js';
 import type { DataverseClient, OperationOptions } from '../dataverse/DataverseClient.js';
 import { isActionNotAvailableError } from '../dataverse/errors.js';
 import { formatLiteral } from '../dataverse/odata.js';
@@ -90,8 +91,6 @@ const TEMPLATE_COLUMNS: readonly string[] = [
   A.recurrenceCount,
   A.recurrenceIntervalDays,
 ];
-
-const GUID = /^\{?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\}?$/i;
 
 /**
  * Journeys of one environment.
@@ -355,9 +354,9 @@ function listFilter(options: ListJourneysOptions): string | undefined {
 
 /** A GUID in the bare lowercase form. @throws InputError when the value is not a GUID */
 export function normalizeId(id: string): string {
-  const match = GUID.exec(id.trim());
-  if (!match) throw new InputError(`${JSON.stringify(id)} is not a journey id (a GUID)`, {}, { hint: 'Use the record id, e.g. 6628bbf7-3b1b-e911-a9b7-000d3a1e6adc.' });
-  return match[1]!.toLowerCase();
+  const guid = parseGuid(id);
+  if (guid === undefined) throw new InputError(`${JSON.stringify(id)} is not a journey id (a GUID)`, {}, { hint: 'Use the record id, e.g. 6628bbf7-3b1b-e911-a9b7-000d3a1e6adc.' });
+  return guid;
 }
 
 function pick(entity: Record<string, unknown>, columns: readonly string[]): Record<string, unknown> {

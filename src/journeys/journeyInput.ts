@@ -11,6 +11,7 @@ import { computeDesignerState, parseDefinition, parseDesignerState, serializeDef
 import type { DesignerState, WorkflowDefinition } from '../definition/types.js';
 import { journeyAttributeOf, journeyFromWebApi, type JourneyRecord } from '../model/journeyRecord.js';
 import { JourneyLookups, type LookupNames } from '../model/names.js';
+import { BRACED_GUID_PATTERN, parseGuid } from '../util/guid.js';
 
 /** A journey given as Web API fields with its definition and (optionally) designer state. */
 export interface JourneyDraft {
@@ -41,7 +42,7 @@ const LOOKUP_KEYS: readonly (readonly [keyof JourneyRecord, LookupNames])[] = [
   ['ownerId', JourneyLookups.owner],
 ];
 
-const BIND_VALUE = /^\/?([A-Za-z0-9_]+)\(\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\}?\)$/;
+const BIND_VALUE = new RegExp(`^/?([A-Za-z0-9_]+)\\((${BRACED_GUID_PATTERN})\\)$`);
 
 /**
  * Journey fields in Web API shape as a record. Unknown attributes are ignored; the definition and
@@ -65,7 +66,7 @@ export function fieldsToRecord(fields: Record<string, unknown>, origin: InputOri
         pointer: pointer(bindKey),
       }, { hint: `Bind the lookup as "/${names.targetEntitySets[0]}(<GUID>)".` });
     }
-    (record as Record<string, unknown>)[key] = match[2]!.toLowerCase();
+    (record as Record<string, unknown>)[key] = parseGuid(match[2]);
     if (key === 'ownerId') record.ownerType = match[1] === 'teams' ? 'team' : 'systemuser';
   }
   return record;

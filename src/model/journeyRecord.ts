@@ -9,6 +9,7 @@
  * https://learn.microsoft.com/dynamics365/marketing/developer/basic-operations-on-customer-journey
  */
 import { InputError, pointer as buildPointer } from '../errors.js';
+import { parseGuid } from '../util/guid.js';
 import { JourneyAttributes as A, JourneyLookups as L, type LookupNames } from './names.js';
 
 /** Who owns a journey: a user or a team (`ownerid` is polymorphic). */
@@ -202,17 +203,15 @@ function entitySetFor(key: keyof JourneyRecord, names: LookupNames, record: Jour
   return names.targetEntitySets[0]!;
 }
 
-const GUID = /^\{?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\}?$/i;
-
 /** A GUID without braces (the validate action's `{…}` form is accepted too). */
 function bareGuid(value: unknown, field: string): string {
-  const match = typeof value === 'string' ? GUID.exec(value) : null;
-  if (!match) {
+  const id = parseGuid(value);
+  if (id === undefined) {
     throw new InputError(`${field} must be a GUID, not ${JSON.stringify(value)}`, { pointer: buildPointer(field) }, {
       hint: 'Use the record id, e.g. 1922b1d8-0523-e911-a9ba-000d3a1e689f.',
     });
   }
-  return match[1]!;
+  return id;
 }
 
 function expectType(value: unknown, kind: Kind, attribute: string, options: JourneyFromWebApiOptions): unknown {

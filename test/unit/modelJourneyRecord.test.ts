@@ -48,7 +48,7 @@ describe('journeyToWebApi', () => {
   it('writes a client-generated id on create only, and skips nulls on create', () => {
     const withId = { ...record, id: '{8AEE9D91-8C2B-E911-A9B7-000D3A1E6ADC}', suppressionSegmentId: null, description: null };
     const created = journeyToWebApi(withId, { mode: 'create' });
-    expect(created.msdyncrm_customerjourneyid).toBe('8AEE9D91-8C2B-E911-A9B7-000D3A1E6ADC');
+    expect(created.msdyncrm_customerjourneyid).toBe('8aee9d91-8c2b-e911-a9b7-000d3a1e6adc'); // the canonical form: lower case, no braces
     expect(created).not.toHaveProperty('msdyncrm_SuppressionSegmentId@odata.bind');
     expect(created).not.toHaveProperty('msdyncrm_description');
     expect(journeyToWebApi(withId, { mode: 'update' })).not.toHaveProperty('msdyncrm_customerjourneyid');

@@ -8,6 +8,7 @@
 import type { DataverseClient } from '../../dataverse/index.js';
 import { Actions } from '../../model/names.js';
 import type { ReportEntry, ReporterLedger } from '../ledger/ReporterLedger.js';
+import { parseGuid } from '../../util/guid.js';
 
 /** Interaction type of a custom channel response. */
 export const CUSTOM_CHANNEL_RESPONSE_INTERACTION = 'CustomChannelResponse';
@@ -22,7 +23,7 @@ interface InteractionLike {
   TriggerKeyword?: unknown;
 }
 
-const lower = (value: unknown): string => (typeof value === 'string' ? value.replace(/[{}]/g, '').toLowerCase() : '');
+const lower = (value: unknown): string => parseGuid(value) ?? '';
 
 /** The key an interaction and a report share. */
 function interactionKey(i: InteractionLike): string {

@@ -13,6 +13,7 @@
 import type { IncomingMessage } from 'node:http';
 import { isNotFoundError, type DataverseClient } from '../../dataverse/index.js';
 import { Tables } from '../../model/names.js';
+import { parseGuid } from '../../util/guid.js';
 import { checkResponseType, type TileConfig } from '../tile/index.js';
 import type { ReporterLedger } from '../ledger/ReporterLedger.js';
 import { ACTIVITY_SELECT, activityFromRow } from '../reporter/activityRows.js';
@@ -46,8 +47,6 @@ export interface ReceiptServer extends ListeningServer {
   idle(): Promise<void>;
 }
 
-const GUID = /^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?$/i;
-
 /** Validate posted receipts; throws an {@link HttpRefusal} naming the JSON pointer of the problem. */
 export function parseReceipts(body: unknown): Receipt[] {
   const list = Array.isArray(body) ? body : [body];
@@ -56,11 +55,11 @@ export function parseReceipts(body: unknown): Receipt[] {
   return list.map((item, i) => {
     if (typeof item !== 'object' || item === null || Array.isArray(item)) throw new HttpRefusal(400, 'a receipt must be a JSON object', prefix(i) || '/');
     const r = item as Record<string, unknown>;
-    const id = typeof r.activityId === 'string' ? r.activityId : r.rowId;
-    if (typeof id !== 'string' || !GUID.test(id)) throw new HttpRefusal(400, 'activityId must be the custom channel activity row id (a GUID)', `${prefix(i)}/activityId`);
+    const id = parseGuid(typeof r.activityId === 'string' ? r.activityId : r.rowId);
+    if (id === undefined) throw new HttpRefusal(400, 'activityId must be the custom channel activity row id (a GUID)', `${prefix(i)}/activityId`);
     if (typeof r.responseType !== 'string' || r.responseType === '') throw new HttpRefusal(400, 'responseType must be a non-empty string', `${prefix(i)}/responseType`);
     if (r.keyword !== undefined && typeof r.keyword !== 'string') throw new HttpRefusal(400, 'keyword must be a string', `${prefix(i)}/keyword`);
-    return { activityId: id.replace(/[{}]/g, '').toLowerCase(), responseType: r.responseType, ...(typeof r.keyword === 'string' && r.keyword !== '' ? { keyword: r.keyword } : {}) };
+    return { activityId: id, responseType: r.responseType, ...(typeof r.keyword === 'string' && r.keyword !== '' ? { keyword: r.keyword } : {}) };
   });
 }
 

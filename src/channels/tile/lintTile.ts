@@ -4,6 +4,7 @@
  * (`/LibraryTile/ResponseTypes/ResponseType[2]/@id`, 1-based indexes) plus the source line.
  */
 import { basename } from 'node:path';
+import { parseGuid } from '../../util/guid.js';
 import type { Finding } from '../../validation/finding.js';
 import { childNamed, childrenNamed, type XmlElement } from './safeXml.js';
 import { parseTileRoot, REQUIRED_LOCALE_ID, TILE_FILE_SUFFIX, TILE_ROOT_ELEMENT, isTrue } from './tileConfig.js';
@@ -14,7 +15,6 @@ export interface TileFinding extends Finding {
   line?: number;
 }
 
-const GUID = /^\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}?$/;
 const CSS_SUFFIX = TILE_FILE_SUFFIX.replace(/\.xml$/, '.css');
 
 /** ChannelProperties children the current page marks mandatory (its sample and element table). */
@@ -106,7 +106,7 @@ function lintStructure(root: XmlElement, fileName: string, sink: FindingSink): v
     requireText(channel, 'TitleFieldName', channelPath, rules.recommendedElement, sink);
     for (const name of GUID_CHANNEL_PROPERTIES) {
       const element = childNamed(channel, name);
-      if (element && element.text !== '' && !GUID.test(element.text)) {
+      if (element && element.text !== '' && parseGuid(element.text) === undefined) {
         sink.add(rules.guid, `${name} "${element.text}" is not a GUID`, `${channelPath}/${name}`, element.line, [name, element.text]);
       }
     }

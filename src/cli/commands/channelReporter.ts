@@ -18,6 +18,7 @@ import {
   type ReporterSummary,
 } from '../../channels/index.js';
 import { InputError } from '../../errors.js';
+import { parseGuid } from '../../util/guid.js';
 import { openConnection, withConnectionOptions, type ConnectionArgs } from '../connection.js';
 import { writeErr, writeOut } from '../context.js';
 import { ExitCode, ExitError } from '../exit.js';
@@ -191,7 +192,7 @@ async function report(argv: ReportArgs): Promise<void> {
       client: connection.client,
       ledger,
       provider,
-      ...(argv.journey?.length ? { journeyIds: argv.journey.map((id) => id.replace(/[{}]/g, '').toLowerCase()) } : {}),
+      ...(argv.journey?.length ? { journeyIds: argv.journey.map((id) => parseGuid(id) ?? id) } : {}),
       ...(argv.since ? { since: new Date(argv.since).toISOString() } : {}),
       useWatermark: argv.watermark,
       follow: argv.follow,

@@ -19,7 +19,7 @@ import { diffJourneys, formatJourneyDiff, isSameJourney, type DiffSide, type Jou
 import { JourneyOperationFailedError, PollTimeoutError } from '../../journeys/errors.js';
 import { definitionOfEntity, EXPORT_FILE_NAMES, EXPORT_SELECT, exportJourney, journeyRecordFile } from '../../journeys/exportFormat.js';
 import { importJourneys, type ImportPlan } from '../../journeys/importJourneys.js';
-import { JourneyClient, normalizeId } from '../../journeys/JourneyClient.js';
+import { JourneyClient } from '../../journeys/JourneyClient.js';
 import type { JourneyPoller } from '../../journeys/JourneyPoller.js';
 import type { JourneyOperationState } from '../../journeys/operationState.js';
 import { resolveNames } from '../../journeys/resolveNames.js';
@@ -27,6 +27,7 @@ import type { JourneyRecord } from '../../model/journeyRecord.js';
 import { JourneyAttributes as A, Tables } from '../../model/names.js';
 import { JourneyStatus, JourneyStatusSet } from '../../model/optionSets.js';
 import { describeJourneyStatus } from '../../model/transitions.js';
+import { parseGuid } from '../../util/guid.js';
 import type { Finding } from '../../validation/finding.js';
 import { openConnection, withConnectionOptions, type Connection, type ConnectionArgs } from '../connection.js';
 import { writeErr, writeOut } from '../context.js';
@@ -43,8 +44,6 @@ interface CommonArgs extends ConnectionArgs {
 /** The names of the subcommands, in help order. */
 export const JOURNEYS_SUBCOMMANDS = ['list', 'get', 'create', 'apply', 'delete', 'go-live', 'stop', 'validate', 'export', 'import', 'diff'] as const;
 
-const GUID = /^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?$/i;
-
 /** Open the connection, run `fn` with a journey client, and always close the connection. */
 async function withJourneys<T>(argv: CommonArgs, fn: (journeys: JourneyClient, connection: Connection) => Promise<T>, options: { readOnly?: boolean; pollIntervalInMs?: number } = {}): Promise<T> {
   const connection = await openConnection(argv, { readOnly: options.readOnly ?? false });
@@ -58,7 +57,8 @@ async function withJourneys<T>(argv: CommonArgs, fn: (journeys: JourneyClient, c
 
 /** A journey named by id or by exact name, as its id. */
 async function resolveJourneyId(journeys: JourneyClient, reference: string): Promise<string> {
-  if (GUID.test(reference.trim())) return normalizeId(reference);
+  const id = parseGuid(reference);
+  if (id !== undefined) return id;
   const found = await journeys.findByName(reference);
   if (!found?.id) {
     throw new InputError(`no journey is named ${JSON.stringify(reference)}`, {}, { hint: 'list them with journeyctl journeys list, or pass the journey id' });

@@ -7,13 +7,11 @@
 import { badRequest, invalidArgument, unknownProperty, validation, type DataverseError } from './errors.js';
 import type { ResolvedEntity } from './entities/registry.js';
 import type { AttributeDefinition, CollectionNavigation, RowValues } from './types.js';
+import { BRACED_GUID_PATTERN, isGuid, parseGuid } from '../../util/guid.js';
 
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+export { isGuid };
 
-/** Whether a string is a GUID (no braces). */
-export function isGuid(value: unknown): value is string {
-  return typeof value === 'string' && GUID.test(value);
-}
+const REFERENCE = new RegExp(`^([A-Za-z0-9_]+)\\((${BRACED_GUID_PATTERN})\\)$`);
 
 /** `YYYY-MM-DDTHH:MM:SSZ`, the form Dataverse emits (DWA converts exactly this form to Date). */
 export function formatDateTime(date: Date): string {
@@ -36,9 +34,8 @@ export function parseReference(value: string, resolveContentId?: ContentIdResolv
   const api = path.indexOf('/api/data/v9.');
   if (api >= 0) path = path.slice(api).replace(/^\/api\/data\/v9\.\d\//, '');
   path = path.replace(/^\/+/, '');
-  const match = /^([A-Za-z0-9_]+)\(\{?([0-9a-fA-F-]{36})\}?\)$/.exec(path);
-  if (!match || !isGuid(match[2])) return undefined;
-  return { entitySet: match[1]!, id: match[2]!.toLowerCase() };
+  const match = REFERENCE.exec(path);
+  return match ? { entitySet: match[1]!, id: parseGuid(match[2])! } : undefined;
 }
 
 /** Rows a deep insert creates after the parent. */

@@ -6,7 +6,7 @@
  * https://learn.microsoft.com/dynamics365/customer-insights/journeys/real-time-marketing-custom-channel-custom-API
  */
 import type { Refusal } from './journeyRules.js';
-import { normalizeGuid } from './interactions.js';
+import { parseGuid } from '../../util/guid.js';
 
 /** A validated delivery report. */
 export interface ChannelNotification {
@@ -60,7 +60,7 @@ export function parseNotification(parameters: Record<string, unknown>): { ok: tr
   const parsed = parsePayload(action, 'notificationPayLoad', parameters);
   if (!parsed.ok) return parsed;
   const p = parsed.payload;
-  const channelDefinitionId = normalizeGuid(p.ChannelDefinitionId);
+  const channelDefinitionId = parseGuid(p.ChannelDefinitionId);
   if (channelDefinitionId === undefined) return bad(`${action}: ChannelDefinitionId is required and must be the msdyn_channeldefinitionid (GUID).`);
   if (typeof p.RequestId !== 'string' || p.RequestId === '') return bad(`${action}: RequestId is required: echo the RequestId of the outbound payload.`);
   if (p.Status !== 'Delivered' && p.Status !== 'NotDelivered') return bad(`${action}: Status must be 'Delivered' or 'NotDelivered', got ${JSON.stringify(p.Status)}.`);
@@ -79,7 +79,7 @@ export function parseInbound(parameters: Record<string, unknown>): { ok: true; i
   const parsed = parsePayload(action, 'inboundPayLoad', parameters);
   if (!parsed.ok) return parsed;
   const p = parsed.payload;
-  const channelDefinitionId = normalizeGuid(p.ChannelDefinitionId);
+  const channelDefinitionId = parseGuid(p.ChannelDefinitionId);
   if (channelDefinitionId === undefined) return bad(`${action}: ChannelDefinitionId is required and must be the msdyn_channeldefinitionid (GUID).`);
   if (typeof p.To !== 'string' || p.To === '') return bad(`${action}: To (the channel instance's contact point) is required.`);
   if (typeof p.From !== 'string' || p.From === '') return bad(`${action}: From (the sender's contact point) is required.`);

@@ -5,6 +5,7 @@
  * https://learn.microsoft.com/dynamics365/marketing/developer/retrieve-interactions-contact
  */
 import { ODATA_NAMESPACE } from '../../model/names.js';
+import { parseGuid } from '../../util/guid.js';
 import type { Refusal } from './journeyRules.js';
 import type { TileConfig } from './tileConfig.js';
 
@@ -41,18 +42,12 @@ export interface CreateInteractionRequest {
   triggerKeyword?: string;
 }
 
-const GUID = /^\{?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\}?$/i;
 const ACTION = 'msdyncrm_CustomChannelActivityCreateInteraction';
 
 function bad(message: string): { ok: false; refusal: Refusal } {
   return { ok: false, refusal: { status: 400, code: '0x80040203', message } };
 }
 
-/** A normalized GUID (lower case, no braces), or undefined. */
-export function normalizeGuid(value: unknown): string | undefined {
-  const m = typeof value === 'string' ? GUID.exec(value.trim()) : null;
-  return m ? m[1]!.toLowerCase() : undefined;
-}
 
 const ENTITY_PARAMETERS = {
   CustomerJourney: { logicalName: 'msdyncrm_customerjourney', key: 'msdyncrm_customerjourneyid' },
@@ -98,7 +93,7 @@ export function parseCreateInteraction(body: unknown): { ok: true; request: Crea
     if (type !== undefined && type !== `${ODATA_NAMESPACE}.${spec.logicalName}` && type !== `#${ODATA_NAMESPACE}.${spec.logicalName}`) {
       return bad(`${ACTION}: parameter '${name}' must reference ${spec.logicalName}, but its @odata.type is ${JSON.stringify(type)}.`);
     }
-    const id = normalizeGuid(r[spec.key]);
+    const id = parseGuid(r[spec.key]);
     if (id === undefined) {
       return bad(`${ACTION}: parameter '${name}': EdmEntityObject passed should have the key property value set ('${spec.key}' must be a GUID).`);
     }
@@ -196,7 +191,7 @@ export function parseLoadInteractions(body: unknown): { ok: true; query: LoadInt
       return { ok: false, refusal: { status: 400, code: '0x0', message: `The parameter '${key}' in the request payload is not a valid parameter for the operation '${name}'.` } };
     }
   }
-  const contactId = normalizeGuid(input.ContactId);
+  const contactId = parseGuid(input.ContactId);
   if (contactId === undefined) return bad(`${name}: ContactId is required and must be a contact id (GUID).`);
   if (typeof input.InteractionType !== 'string' || input.InteractionType === '') {
     return bad(`${name}: InteractionType is required, e.g. '${CUSTOM_CHANNEL_RESPONSE}' or '${CUSTOM_CHANNEL_ACTIVITY_PROCESSED}'.`);

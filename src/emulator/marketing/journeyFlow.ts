@@ -13,6 +13,7 @@
  * https://learn.microsoft.com/dynamics365/marketing/developer/customer-journey-workflow-definition
  */
 import type { Activity, WorkflowDefinition } from '../../definition/types.js';
+import { parseGuid } from '../../util/guid.js';
 import { itemsOf, parseStoredArray } from './definitionStructure.js';
 
 /** Members of a segment by id (ids lower case), or undefined when the segment does not exist. */
@@ -20,10 +21,6 @@ export type SegmentMembers = (segmentId: string) => readonly string[] | undefine
 
 /** Contacts (ids) that reach each activity, by ActivityId. */
 export type ContactFlow = Map<string, Set<string>>;
-
-function normalizeId(id: unknown): string | undefined {
-  return typeof id === 'string' && id !== '' ? id.replace(/[{}]/g, '').toLowerCase() : undefined;
-}
 
 /** The contacts a segment group tile admits. */
 export function segmentGroupContacts(activity: Activity, members: SegmentMembers): Set<string> {
@@ -33,7 +30,7 @@ export function segmentGroupContacts(activity: Activity, members: SegmentMembers
   const included: Set<string>[] = [];
   const excluded = new Set<string>();
   for (const item of items.slice(1)) {
-    const id = normalizeId(item.ItemId);
+    const id = parseGuid(item.ItemId);
     if (id === undefined) continue;
     const ids = members(id) ?? [];
     const method = typeof item.ContainmentMethod === 'string' ? item.ContainmentMethod.toLowerCase() : 'inclusion';
@@ -106,8 +103,8 @@ export function parseSegmentMemberIds(raw: unknown): string[] | undefined {
   const ids: string[] = [];
   for (const entry of parsed) {
     if (typeof entry !== 'string') continue;
-    const id = entry.trim().replace(/^crm/i, '').replace(/[{}]/g, '').toLowerCase();
-    if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) ids.push(id);
+    const id = parseGuid(entry.trim().replace(/^crm/i, ''));
+    if (id !== undefined) ids.push(id);
   }
   return ids;
 }

@@ -17,6 +17,7 @@ import {
   describeJourneyStatus,
   isJourneyTransitionAllowed,
 } from '../../model/transitions.js';
+import { parseGuid, sameGuid } from '../../util/guid.js';
 import { sameStructure } from './definitionStructure.js';
 
 /** A refused write: what the emulator answers instead of committing. */
@@ -51,8 +52,6 @@ export const UNDELETABLE_STATUSES: readonly number[] = [
 /** Statuses in which tile settings (but not structure) may change: Live-editable and Stopped. */
 export const SETTINGS_EDITABLE_STATUSES: readonly number[] = [JourneyStatus.LiveEditable, JourneyStatus.Stopped];
 
-const GUID = /^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?$/i;
-
 /**
  * The status whose column of the lock matrix applies. Error is edited like Draft: a journey whose
  * go-live failed must be fixable before "Go live" is retried, and Error -> Draft is not a valid
@@ -66,9 +65,7 @@ export function lockColumnOf(status: number): number {
 function sameValue(a: unknown, b: unknown): boolean {
   const na = a === undefined ? null : a;
   const nb = b === undefined ? null : b;
-  if (typeof na === 'string' && typeof nb === 'string' && GUID.test(na) && GUID.test(nb)) {
-    return na.replace(/[{}]/g, '').toLowerCase() === nb.replace(/[{}]/g, '').toLowerCase();
-  }
+  if (parseGuid(na) !== undefined && parseGuid(nb) !== undefined) return sameGuid(na, nb);
   return na === nb;
 }
 

@@ -14,6 +14,7 @@ import { TILE_TYPES } from '../../definition/types.js';
 import { CustomChannelActivityAttributes as CCA, JourneyAttributes as A, JourneyLookups, Tables } from '../../model/names.js';
 import { EntityTarget, JourneyStatus, SegmentType } from '../../model/optionSets.js';
 import type { EmulatorCore, RowValues, SystemWrite } from '../core/types.js';
+import { parseGuid } from '../../util/guid.js';
 import { itemsOf, parseStoredDefinition } from './definitionStructure.js';
 import { CUSTOM_CHANNEL_ACTIVITY_PROCESSED } from './interactions.js';
 import { contactFlow, parseSegmentMemberIds } from './journeyFlow.js';
@@ -139,7 +140,7 @@ export function runJourney(core: EmulatorCore, journeyId: string, log: (line: st
   for (const tile of customTiles) {
     const config = configs.find((c) => tileMatchesActivityType(c, String(tile.ActivityTypeId)));
     const header = itemsOf(tile)[0];
-    const entityId = typeof header?.ItemId === 'string' ? header.ItemId.replace(/[{}]/g, '').toLowerCase() : undefined;
+    const entityId = parseGuid(header?.ItemId);
     const contacts = flow.get(String(tile.ActivityId));
     if (config === undefined) {
       log(`marketing: no tile configuration (*${TILE_CONFIG_SUFFIX}) matches custom tile type '${String(tile.ActivityTypeId)}' of journey ${journeyId}; tile skipped`);

@@ -5,6 +5,7 @@
  * https://learn.microsoft.com/dynamics365/marketing/developer/basic-operations-on-customer-journey#check-for-errors
  */
 import { JourneyAttributes as A, JourneyLookups } from '../../model/names.js';
+import { parseGuid } from '../../util/guid.js';
 import type { Refusal } from './journeyRules.js';
 
 type EdmType = 'Edm.String' | 'Edm.Int32' | 'Edm.Boolean' | 'Edm.DateTimeOffset' | 'Edm.Guid';
@@ -36,8 +37,6 @@ export const VALIDATE_PARAMETERS: Readonly<Record<string, ParameterSpec>> = Obje
 export interface ValidateInput {
   fields: Record<string, unknown>;
 }
-
-const GUID = /^\{?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\}?$/i;
 
 function badRequest(message: string): Refusal {
   return { status: 400, code: '0x0', message };
@@ -88,8 +87,7 @@ function convert(value: unknown, type: EdmType): unknown {
       return typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? value : undefined;
     case 'Edm.Guid': {
       // Documented as strings holding a record id, braces allowed ("{6628BBF7-…}").
-      const m = typeof value === 'string' ? GUID.exec(value.trim()) : null;
-      return m ? m[1]!.toLowerCase() : undefined;
+      return parseGuid(value);
     }
   }
 }

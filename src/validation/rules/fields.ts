@@ -7,6 +7,7 @@ import { JourneyLookups } from '../../model/names.js';
 import { ConsentSet, CONSENT_UNSET, ENTITY_TARGET_TILE_VALUE, EntityTargetSet, isOptionValue, JourneyStatusSet, journeyStateOf } from '../../model/optionSets.js';
 import { childPointer, own } from '../journeyModel.js';
 import type { Rule } from '../rule.js';
+import { BRACED_GUID_PATTERN } from '../../util/guid.js';
 import { at, changed, draftFields, example, simpleDefinition } from './examples.js';
 import { describe } from './structure.js';
 
@@ -256,7 +257,7 @@ export const journeyStatus: Rule = {
   },
 };
 
-const GUID_IN_PARENS = /^\(\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?\)$/i;
+const GUID_IN_PARENS = new RegExp(`^\\(${BRACED_GUID_PATTERN}\\)$`);
 
 export const lookupBind: Rule = {
   id: 'lookup-bind',

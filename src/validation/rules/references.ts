@@ -4,6 +4,7 @@
  */
 import { childPointer, isRecord, isUpstream, own } from '../journeyModel.js';
 import type { Rule } from '../rule.js';
+import { isGuid } from '../../util/guid.js';
 import { describe } from './structure.js';
 import { changed, example, itemsOf, simpleDefinition, triggerDefinition } from './examples.js';
 
@@ -25,8 +26,6 @@ const RECORD_ITEM_TYPES: ReadonlySet<string> = new Set([
   'LinkedInCampaign',
 ]);
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export const itemIdGuid: Rule = {
   id: 'item-id-guid',
   category: 'references',
@@ -43,7 +42,7 @@ export const itemIdGuid: Rule = {
     for (const activity of model.activities) {
       for (const item of activity.items) {
         if (item.type === undefined || !RECORD_ITEM_TYPES.has(item.type)) continue;
-        if (typeof item.recordId !== 'string' || item.recordId === '' || GUID.test(item.recordId)) continue;
+        if (typeof item.recordId !== 'string' || item.recordId === '' || isGuid(item.recordId)) continue;
         report({ activityId: activity.id ?? '', itemId: item.activityItemId, message: `The ${item.type} item's ItemId '${item.recordId.slice(0, 60)}' is not a GUID; it must be the id of the ${item.type} record.`, arguments: [item.recordId.slice(0, 200)], pointer: childPointer(item.pointer, 'ItemId') });
       }
     }

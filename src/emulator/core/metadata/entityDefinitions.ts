@@ -3,7 +3,7 @@
  * (`EntityDefinitions(LogicalName='x')?$select=EntitySetName`, DWA's `useEntityNames`).
  * https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query-metadata-web-api
  */
-import { createHash } from 'node:crypto';
+import { nameBasedGuid } from '../../../util/guid.js';
 import { badRequest, recordNotFoundByKey, segmentNotFound, unknownProperty } from '../errors.js';
 import type { ResolvedRegistry } from '../entities/registry.js';
 import { jsonResponse } from '../http.js';
@@ -15,8 +15,7 @@ import type { EntityDefinition, RowValues } from '../types.js';
 
 /** A stable GUID for a table's MetadataId. */
 function metadataId(logicalName: string): string {
-  const hex = createHash('sha1').update(`entity:${logicalName}`).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  return nameBasedGuid(`entity:${logicalName}`);
 }
 
 const PROPERTIES = ['MetadataId', 'LogicalName', 'SchemaName', 'EntitySetName', 'LogicalCollectionName', 'PrimaryIdAttribute', 'PrimaryNameAttribute', 'OwnershipType', 'IsCustomEntity'];

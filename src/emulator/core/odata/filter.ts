@@ -8,6 +8,7 @@
 import { badRequest, notImplemented, unknownProperty, type DataverseError } from '../errors.js';
 import type { ResolvedEntity } from '../entities/registry.js';
 import type { AttributeDefinition, RowValues } from '../types.js';
+import { GUID_PATTERN } from '../../../util/guid.js';
 
 type TokenKind = 'open' | 'close' | 'comma' | 'string' | 'number' | 'guid' | 'datetime' | 'word' | 'alias' | 'end';
 
@@ -33,7 +34,7 @@ export type ComparisonOperator = 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le';
 
 const COMPARISONS = new Set(['eq', 'ne', 'gt', 'ge', 'lt', 'le']);
 const FUNCTIONS = new Set(['contains', 'startswith', 'endswith']);
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/;
+const GUID = new RegExp(`^${GUID_PATTERN}`);
 const DATETIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})?)?/;
 const NUMBER = /^-?\d+(\.\d+)?([eE][+-]?\d+)?[mMdDfFlL]?/;
 const WORD = /^[A-Za-z_][A-Za-z0-9_.]*(\/[A-Za-z_][A-Za-z0-9_.]*)*/;
