@@ -32,6 +32,7 @@ export {
   parseYamlText,
   pointerTokens,
   syntaxOf,
+  LineIndex,
   type ParsedText,
   type ParseTextOptions,
   type SourcePosition,

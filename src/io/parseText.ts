@@ -66,7 +66,7 @@ function parentPointer(pointer: string): string | undefined {
 }
 
 /** Maps character offsets to lines and columns; line starts are found once, on first use. */
-class LineIndex {
+export class LineIndex {
   private starts: number[] | undefined;
   constructor(private readonly text: string) {}
 

@@ -7,6 +7,7 @@
  * references are decoded here in one non-recursive pass. Element and attribute names land in a
  * `Map`, never as keys of a plain object, so names like `__proto__` cannot pollute prototypes.
  */
+import { LineIndex } from '../../io/parseText.js';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { InputError } from '../../errors.js';
 
@@ -76,7 +77,7 @@ export function parseXml(xml: string, options: ParseXmlOptions = {}): XmlElement
   const declaration = DOCTYPE_OR_ENTITY.exec(xml);
   if (declaration) {
     throw new InputError(
-      `XML declares a DOCTYPE or ENTITY on line ${lineAt(xml, declaration.index)}; journeyctl refuses them (no entity expansion)`,
+      `XML declares a DOCTYPE or ENTITY on line ${new LineIndex(xml).at(declaration.index).line}; journeyctl refuses them (no entity expansion)`,
       location,
       { hint: 'remove the <!DOCTYPE ...> declaration; a tile configuration needs none' },
     );
@@ -95,14 +96,14 @@ export function parseXml(xml: string, options: ParseXmlOptions = {}): XmlElement
     // The parser refuses names such as __proto__ or constructor (prototype pollution guard).
     throw new InputError(`XML not accepted: ${(error as Error).message}`, location, { cause: error });
   }
-  const lines = lineStarts(xml);
+  const lines = new LineIndex(xml);
   const roots = toElements(nodes, lines);
   const root = roots[0];
   if (!root) throw new InputError('XML has no root element', location);
   return root;
 }
 
-function toElements(nodes: unknown, lines: readonly number[]): XmlElement[] {
+function toElements(nodes: unknown, lines: LineIndex): XmlElement[] {
   if (!Array.isArray(nodes)) return [];
   const elements: XmlElement[] = [];
   for (const node of nodes) {
@@ -115,7 +116,7 @@ function toElements(nodes: unknown, lines: readonly number[]): XmlElement[] {
   return elements;
 }
 
-function toElement(name: string, node: Record<string, unknown>, lines: readonly number[]): XmlElement {
+function toElement(name: string, node: Record<string, unknown>, lines: LineIndex): XmlElement {
   const content = node[name];
   const attributes = new Map<string, string>();
   const rawAttributes = node[ATTRIBUTES_KEY];
@@ -137,31 +138,11 @@ function toElement(name: string, node: Record<string, unknown>, lines: readonly 
     attributes,
     children: toElements(content, lines),
     text: decodeXmlText(texts.join('')).trim(),
-    ...(start === undefined ? {} : { line: lineOf(lines, start) }),
+    ...(start === undefined ? {} : { line: lines.at(start).line }),
   };
   return element;
 }
 
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-function lineOf(starts: readonly number[], index: number): number {
-  let low = 0;
-  let high = starts.length - 1;
-  while (low < high) {
-    const mid = (low + high + 1) >> 1;
-    if (starts[mid]! <= index) low = mid;
-    else high = mid - 1;
-  }
-  return low + 1;
-}
-
-function lineAt(text: string, index: number): number {
-  return lineOf(lineStarts(text), index);
-}
 
 /** The child elements named `name`. */
 export function childrenNamed(element: XmlElement | undefined, name: string): XmlElement[] {
