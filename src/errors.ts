@@ -49,8 +49,11 @@ export class InputError extends JourneyctlError {
   }
 }
 
+const ERROR_KINDS: ReadonlySet<unknown> = new Set<ErrorKind>(['input', 'service', 'operation', 'internal']);
+
+/** Whether an error is one journeyctl threw on purpose (by its `kind`, not `instanceof`). */
 export function isJourneyctlError(error: unknown): error is JourneyctlError {
-  return error instanceof JourneyctlError;
+  return error instanceof Error && ERROR_KINDS.has((error as { kind?: unknown }).kind);
 }
 
 /** An operation that ran but ended in a failed state (e.g. a go-live that ended in Error). */

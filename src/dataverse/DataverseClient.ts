@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { systemClock, type Clock } from './clock.js';
-import { resolveConnection, type Connection, type ConnectionOptions } from './connection.js';
+import { resolveConnection, type ConnectionOptions, type ResolvedConnection } from './connection.js';
 import {
   ActionNotAvailableError,
   DataverseError,
@@ -42,7 +42,7 @@ import { headersPolicy } from './policies/headersPolicy.js';
 import { loggingPolicy, type DataverseLogger } from './policies/loggingPolicy.js';
 import { requestIdPolicy } from './policies/requestIdPolicy.js';
 import { retryPolicy, type RetryInfo } from './policies/retryPolicy.js';
-import { resolveRetryOptions, type RetryOptions } from './policies/retryStrategy.js';
+import { RetryStrategy, type RetryOptions } from './policies/retryStrategy.js';
 import { defaultUserAgent, userAgentPolicy } from './policies/userAgentPolicy.js';
 import { composePrefer, type PreferOptions } from './prefer.js';
 import { createAxiosTransport, type ProxySetting, type Transport } from './transport.js';
@@ -188,8 +188,12 @@ const DEFAULT_TIMEOUT_MS = 150_000;
  * for await (const journey of client.query('msdyncrm_customerjourneys', { select: ['msdyncrm_name'] })) { … }
  */
 export class DataverseClient {
-  readonly connection: Connection;
+  readonly connection: ResolvedConnection;
   readonly limiter: AdaptiveConcurrencyLimiter;
+  /** The time source every wait of this client (and of the pollers and reporters built on it) goes through. */
+  readonly clock: Clock;
+  /** The retry strategy of the pipeline; other retry loops derive theirs from it. */
+  readonly retryStrategy: RetryStrategy;
   private readonly pipeline: SendRequest;
   private readonly transport: Transport;
   private readonly timeoutInMs: number;
@@ -198,6 +202,8 @@ export class DataverseClient {
   constructor(options: DataverseClientOptions = {}) {
     this.connection = resolveConnection(options);
     const clock = options.clock ?? systemClock;
+    this.clock = clock;
+    this.retryStrategy = new RetryStrategy(options.retry, options.random);
     this.timeoutInMs = options.timeoutInMs ?? DEFAULT_TIMEOUT_MS;
     this.limiter = new AdaptiveConcurrencyLimiter(options.concurrency, clock);
     this.transport = createAxiosTransport(options.proxy === undefined ? {} : { proxy: options.proxy });
@@ -206,9 +212,8 @@ export class DataverseClient {
       userAgentPolicy(defaultUserAgent(options.userAgentPrefix)),
       headersPolicy(options.headers),
       retryPolicy({
-        retry: resolveRetryOptions(options.retry),
+        strategy: this.retryStrategy,
         clock,
-        ...(options.random ? { random: options.random } : {}),
         ...(options.onRetry ? { onRetry: options.onRetry } : {}),
       }),
       concurrencyPolicy(this.limiter, clock),

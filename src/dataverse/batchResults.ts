@@ -4,7 +4,7 @@
  * https://learn.microsoft.com/power-apps/developer/data-platform/webapi/execute-batch-operations-using-web-api
  */
 import { isChangeSet, operationCount, type BatchItem, type BatchOperation, type BatchPartResponse, type BatchResponseEntry } from './batch.js';
-import { DataverseError, errorFromResponse } from './errors.js';
+import { DataverseError, errorFromResponse, NotExecutedError } from './errors.js';
 import { idFromEntityUrl } from './odata.js';
 import { createHeaders, type HeaderMap } from './pipeline.js';
 import { parseJsonBody } from './responseBody.js';
@@ -60,7 +60,7 @@ export function notExecuted(items: readonly BatchItem[], offset: number, why: st
         status: 0,
         ok: false,
         headers: createHeaders(),
-        error: new DataverseError(`Not executed: ${why}`, { status: 0, retryable: true, attempts, hint: 'Send the operation again.' }),
+        error: new NotExecutedError(`Not executed: ${why}`, { status: 0, retryable: true, attempts, hint: 'Send the operation again.' }),
         attempts,
       });
     }

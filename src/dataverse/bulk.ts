@@ -6,13 +6,14 @@
  * against the stored record before it counts as success.
  */
 import { randomUUID } from 'node:crypto';
-import { abortReason, systemClock } from './clock.js';
+import { abortReason } from './clock.js';
 import type { BatchOperation } from './batch.js';
 import type { BatchOperationResult } from './batchResults.js';
 import type { DataverseClient, DataverseRecord } from './DataverseClient.js';
 import { ConcurrencyError, DataverseError, DuplicateRecordError, isConcurrencyError, isDataverseError, isDuplicateRecordError } from './errors.js';
 import { buildQueryString, recordPath } from './odata.js';
-import { backoffDelay } from './policies/retryStrategy.js';
+/** Backoff between rounds of a bulk write (rounds retry what the pipeline's own retries left). */
+const BULK_ROUND_BACKOFF = { baseDelayInMs: 200, maxDelayInMs: 5000 } as const;
 import { comparableColumns, firstDifference } from './storedValues.js';
 
 /** Options shared by {@link createMany} and {@link updateMany}. */
@@ -163,7 +164,7 @@ async function runChunk(
 ): Promise<void> {
   let pending = chunk;
   for (let round = 1; pending.length > 0 && round <= options.maxRounds; round++) {
-    if (round > 1) await systemClock.sleep(backoffDelay(round - 1, { baseDelayInMs: 200, maxDelayInMs: 5000 }, Math.random()), options.abortSignal);
+    if (round > 1) await client.clock.sleep(client.retryStrategy.with(BULK_ROUND_BACKOFF).delayInMs(round - 1), options.abortSignal);
     let answers: BatchOperationResult[];
     try {
       answers = await client.batch(

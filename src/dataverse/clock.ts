@@ -1,6 +1,8 @@
 /**
- * Time, injectable: retry, throttling and token-refresh logic read the time and wait through a
- * {@link Clock}, so unit tests run "minutes" of backoff in milliseconds.
+ * Time, injectable: the one clock of a client. Retry, throttling, token refresh, the journey
+ * poller and the reporter read the time and wait through its {@link Clock} (`client.clock`), so
+ * unit tests run "minutes" of backoff and polling in milliseconds. Loops that must not throw when
+ * stopped catch the rejection of `sleep`.
  */
 
 /** Reads the time and waits. */
@@ -19,23 +21,6 @@ export function throwIfAborted(abortSignal: AbortSignal | undefined): void {
 /** The error to throw for an aborted signal. */
 export function abortReason(abortSignal: AbortSignal): unknown {
   return abortSignal.reason ?? Object.assign(new Error('The operation was aborted.'), { name: 'AbortError' });
-}
-
-/**
- * Wait `ms` milliseconds, or less when `abortSignal` aborts first. Never rejects: for loops that
- * pause between rounds (pollers, `--follow`) and check the signal themselves afterwards.
- */
-export function pause(ms: number, abortSignal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (abortSignal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      abortSignal?.removeEventListener('abort', done);
-      resolve();
-    }
-    abortSignal?.addEventListener('abort', done, { once: true });
-  });
 }
 
 /** The real clock: `Date.now()` and `setTimeout`. */

@@ -37,8 +37,8 @@ export interface ConnectionOptions {
   env?: Readonly<Record<string, string | undefined>>;
 }
 
-/** A resolved connection. */
-export interface Connection {
+/** Where the client sends requests and how it authenticates (the CLI's `Connection` adds the command's target and emulator). */
+export interface ResolvedConnection {
   /** `https://org.crm.dynamics.com` */
   origin: string;
   /** `https://org.crm.dynamics.com/api/data/v9.2/` */
@@ -79,7 +79,7 @@ export function parseEnvironmentUrl(url: string, apiVersion?: string): { origin:
  * Resolve where and how to connect.
  * @throws InputError when no URL is given and `DATAVERSE_URL` is unset.
  */
-export function resolveConnection(options: ConnectionOptions = {}): Connection {
+export function resolveConnection(options: ConnectionOptions = {}): ResolvedConnection {
   const env = options.env ?? process.env;
   const url = options.url ?? env.DATAVERSE_URL;
   if (!url) {

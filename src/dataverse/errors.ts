@@ -116,7 +116,13 @@ export class WriteOutcomeUnknownError extends DataverseError {
   }
 }
 
+/** A `$batch` operation that was never run (an earlier one failed, or the request never reached the server): safe to send again. */
+export class NotExecutedError extends DataverseError {
+  override name = 'NotExecutedError' as const;
+}
+
 const DATAVERSE_ERROR_NAMES: ReadonlySet<string> = new Set([
+  'NotExecutedError',
   'WriteOutcomeUnknownError',
   'DataverseError',
   'NotFoundError',
@@ -144,6 +150,7 @@ export const isActionNotAvailableError = (e: unknown): e is ActionNotAvailableEr
 export const isAuthenticationError = (e: unknown): e is AuthenticationError => hasName(e, 'AuthenticationError');
 export const isAccessDeniedError = (e: unknown): e is AccessDeniedError => hasName(e, 'AccessDeniedError');
 export const isWriteOutcomeUnknownError = (e: unknown): e is WriteOutcomeUnknownError => hasName(e, 'WriteOutcomeUnknownError');
+export const isNotExecutedError = (e: unknown): e is NotExecutedError => hasName(e, 'NotExecutedError');
 export const isNetworkError = (e: unknown): e is NetworkError => hasName(e, 'NetworkError');
 
 /** Dataverse codes for "no such record". */

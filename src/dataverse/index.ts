@@ -34,7 +34,7 @@ export {
 } from './batch.js';
 export { createMany, updateMany, type BulkOptions, type BulkProgress, type BulkResult, type BulkFailure, type CreateManyOptions, type UpdateManyOptions, type RecordUpdate } from './bulk.js';
 export { findPrimaryKey, MetadataCache } from './metadata.js';
-export { parseRetryAfter, backoffDelay, resolveRetryOptions, type RetryOptions, type ResolvedRetryOptions } from './policies/retryStrategy.js';
+export { parseRetryAfter, backoffDelay, resolveRetryOptions, RetryStrategy, type RetryOptions, type ResolvedRetryOptions } from './policies/retryStrategy.js';
 export { retryPolicy, type RetryInfo, type RetryPolicyOptions } from './policies/retryPolicy.js';
 export { concurrencyPolicy } from './policies/concurrencyPolicy.js';
 export { authPolicy } from './policies/authPolicy.js';

@@ -5,7 +5,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { DocumentError } from './documentError.js';
+import { DocumentError, isDocumentError } from './documentError.js';
 import { READ_LIMITS, type ReadLimits } from './limits.js';
 import { parseText, type ParsedText, type TextSyntax } from './parseText.js';
 
@@ -91,7 +91,7 @@ export async function readInputText(path: string, options: ReadInputOptions = {}
     if (info.size > maxBytes) throw tooLarge(path, maxBytes);
     return withoutBom(await handle.readFile('utf8'));
   } catch (error) {
-    if (error instanceof DocumentError) throw error;
+    if (isDocumentError(error)) throw error;
     throw fileError(path, error);
   } finally {
     await handle.close();
@@ -110,7 +110,7 @@ export function readInputTextSync(path: string, options: Pick<ReadInputOptions, 
     if (info.size > maxBytes) throw tooLarge(path, maxBytes);
     return withoutBom(readFileSync(path, 'utf8'));
   } catch (error) {
-    if (error instanceof DocumentError) throw error;
+    if (isDocumentError(error)) throw error;
     throw fileError(path, error);
   }
 }

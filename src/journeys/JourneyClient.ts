@@ -278,7 +278,6 @@ export class JourneyClient {
   /** A poller for a status change started elsewhere (see also {@link JourneyPoller.resume}). */
   poller(operation: JourneyOperationKind, id: string, options: JourneyPollerOptions = {}): JourneyPoller {
     const goLive = operation === 'goLive';
-    const interval = options.pollIntervalInMs ?? this.pollIntervalInMs;
     return new JourneyPoller(
       this,
       {
@@ -289,14 +288,19 @@ export class JourneyClient {
         target: goLive ? JourneyStatus.Live : JourneyStatus.Stopped,
         pending: goLive ? JourneyStatus.GoingLive : JourneyStatus.Stopping,
       },
-      interval === undefined ? {} : { pollIntervalInMs: interval },
+      this.pollerOptions(options),
     );
+  }
+
+  /** The poller's interval (this client's default unless given) and clock (the Dataverse client's unless given). */
+  private pollerOptions(options: JourneyPollerOptions): JourneyPollerOptions {
+    const interval = options.pollIntervalInMs ?? this.pollIntervalInMs;
+    return { clock: options.clock ?? this.client.clock, ...(interval === undefined ? {} : { pollIntervalInMs: interval }) };
   }
 
   /** Continue a serialized poller with this client. */
   resumePoller(serialized: string, options: JourneyPollerOptions = {}): JourneyPoller {
-    const interval = options.pollIntervalInMs ?? this.pollIntervalInMs;
-    return JourneyPoller.resume(this, serialized, interval === undefined ? {} : { pollIntervalInMs: interval });
+    return JourneyPoller.resume(this, serialized, this.pollerOptions(options));
   }
 
   /**

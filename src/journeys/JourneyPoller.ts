@@ -5,7 +5,7 @@
  * `getOperationState`, `serialize`/`resume`); aborting stops the polling, never the server's work.
  * https://learn.microsoft.com/dynamics365/marketing/developer/basic-operations-on-customer-journey#go-live
  */
-import { pause } from '../dataverse/clock.js';
+import { systemClock, type Clock } from '../dataverse/clock.js';
 import { InputError } from '../errors.js';
 import { JourneyStatus } from '../model/optionSets.js';
 import { describeJourneyStatus } from '../model/transitions.js';
@@ -30,6 +30,8 @@ export interface JourneyStatusSource {
 export interface JourneyPollerOptions {
   /** Time between two polls. @default 2000 */
   pollIntervalInMs?: number;
+  /** Time source (the client's, so tests can fake it). @default the system clock */
+  clock?: Clock;
 }
 
 /** Options of {@link JourneyPoller.pollUntilDone}. */
@@ -50,6 +52,9 @@ export class JourneyPoller {
   private state: JourneyOperationState;
   private readonly callbacks = new Set<ProgressCallback>();
   private readonly intervalMs: number;
+  private readonly clock: Clock;
+  /** The polling loop all concurrent {@link pollUntilDone} callers share, as `@azure/core-lro` does. */
+  private shared: { promise: Promise<JourneyOperationState>; controller: AbortController; waiters: number } | undefined;
 
   constructor(
     private readonly source: JourneyStatusSource,
@@ -58,6 +63,7 @@ export class JourneyPoller {
   ) {
     this.state = { ...state };
     this.intervalMs = options.pollIntervalInMs ?? DEFAULT_POLL_INTERVAL_MS;
+    this.clock = options.clock ?? systemClock;
     if (!Number.isFinite(this.intervalMs) || this.intervalMs < 0) throw new RangeError(`pollIntervalInMs must be 0 or more, got ${this.intervalMs}`);
   }
 
@@ -107,20 +113,68 @@ export class JourneyPoller {
    * @throws PollAbortedError (name `AbortError`) when `abortSignal` fires
    */
   async pollUntilDone(options: PollUntilDoneOptions = {}): Promise<JourneyOperationState> {
-    const deadline = options.timeoutInMs === undefined ? undefined : Date.now() + options.timeoutInMs;
     const signal = options.abortSignal;
+    if (signal?.aborted) throw new PollAbortedError(this.getOperationState());
+    // One loop, however many callers wait: each caller's abort or timeout only ends its own wait;
+    // the loop stops when the last waiting caller has left.
+    const shared = (this.shared ??= this.startLoop());
+    shared.waiters++;
+    const leave = new AbortController();
+    const exits: Promise<never>[] = [];
+    if (signal) {
+      exits.push(
+        new Promise<never>((_, reject) => {
+          const onAbort = (): void => reject(new PollAbortedError(this.getOperationState()));
+          signal.addEventListener('abort', onAbort, { once: true });
+          leave.signal.addEventListener('abort', () => signal.removeEventListener('abort', onAbort), { once: true });
+        }),
+      );
+    }
+    if (options.timeoutInMs !== undefined) {
+      const timeoutInMs = options.timeoutInMs;
+      exits.push(
+        this.clock.sleep(timeoutInMs, leave.signal).then(
+          () => Promise.reject(new PollTimeoutError(this.getOperationState(), timeoutInMs)),
+          () => new Promise<never>(() => undefined),
+        ),
+      );
+    }
+    try {
+      return await Promise.race([shared.promise, ...exits]);
+    } finally {
+      leave.abort();
+      if (--shared.waiters === 0 && this.shared === shared) {
+        shared.controller.abort();
+        this.shared = undefined;
+      }
+    }
+  }
+
+  private startLoop(): { promise: Promise<JourneyOperationState>; controller: AbortController; waiters: number } {
+    const controller = new AbortController();
+    const entry = { promise: this.loop(controller.signal), controller, waiters: 0 };
+    // Settled (done, failed or abandoned): the next caller starts afresh.
+    entry.promise.then(
+      () => this.shared === entry && (this.shared = undefined),
+      () => this.shared === entry && (this.shared = undefined),
+    );
+    return entry;
+  }
+
+  private async loop(signal: AbortSignal): Promise<JourneyOperationState> {
     for (;;) {
-      if (signal?.aborted) throw new PollAbortedError(this.getOperationState());
       try {
-        await this.poll(signal ? { abortSignal: signal } : {});
+        await this.poll({ abortSignal: signal });
       } catch (error) {
-        if (signal?.aborted) throw new PollAbortedError(this.getOperationState());
+        if (signal.aborted) throw new PollAbortedError(this.getOperationState());
         throw error;
       }
       if (this.isDone()) return this.finish();
-      const remaining = deadline === undefined ? Infinity : deadline - Date.now();
-      if (remaining <= 0) throw new PollTimeoutError(this.getOperationState(), options.timeoutInMs!);
-      await pause(Math.min(this.intervalMs, remaining), signal);
+      try {
+        await this.clock.sleep(this.intervalMs, signal);
+      } catch {
+        throw new PollAbortedError(this.getOperationState());
+      }
     }
   }
 
@@ -144,7 +198,7 @@ export class JourneyPoller {
 
   private observe(observed: ObservedJourneyStatus): void {
     const status = observed.statusCode;
-    const next: JourneyOperationState = { ...this.state, lastStatusCode: status, lastStatus: describeJourneyStatus(status), lastPolledAt: new Date().toISOString() };
+    const next: JourneyOperationState = { ...this.state, lastStatusCode: status, lastStatus: describeJourneyStatus(status), lastPolledAt: new Date(this.clock.now()).toISOString() };
     if (status === next.target) {
       next.status = 'succeeded';
     } else if (status === next.pending) {

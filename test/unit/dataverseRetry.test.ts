@@ -6,6 +6,7 @@ import {
   credentialTokenProvider,
   resolveRetryOptions,
   retryPolicy,
+  RetryStrategy,
   type Clock,
   type PipelineRequest,
   type PipelineResponse,
@@ -58,7 +59,7 @@ describe('retryPolicy', () => {
   it('waits exactly Retry-After after a 429, then succeeds', async () => {
     const clock = new FakeClock();
     const retries: RetryInfo[] = [];
-    const policy = retryPolicy({ retry: options, clock, random: () => 0.5, onRetry: (i) => retries.push(i) });
+    const policy = retryPolicy({ strategy: new RetryStrategy(options, () => 0.5), clock, onRetry: (i) => retries.push(i) });
     const { next, calls } = scripted([429, 200], { 'retry-after': '3' });
     const response = await policy.sendRequest(request('POST', false), next);
     expect(response.status).toBe(200);
@@ -70,7 +71,7 @@ describe('retryPolicy', () => {
 
   it('honours Retry-After: 0 without waiting', async () => {
     const clock = new FakeClock();
-    const policy = retryPolicy({ retry: options, clock });
+    const policy = retryPolicy({ strategy: new RetryStrategy(options), clock });
     const { next } = scripted([429, 429, 204], { 'retry-after': '0' });
     expect((await policy.sendRequest(request(), next)).status).toBe(204);
     expect(clock.sleeps).toEqual([0, 0]);
@@ -78,7 +79,7 @@ describe('retryPolicy', () => {
 
   it('backs off exponentially for 503 on idempotent requests only', async () => {
     const clock = new FakeClock();
-    const policy = retryPolicy({ retry: options, clock, random: () => 0 });
+    const policy = retryPolicy({ strategy: new RetryStrategy(options, () => 0), clock });
     const idempotent = scripted([503, 502, 504, 200]);
     expect((await policy.sendRequest(request('PATCH'), idempotent.next)).status).toBe(200);
     expect(clock.sleeps).toEqual([50, 100, 200]);
@@ -91,7 +92,7 @@ describe('retryPolicy', () => {
 
   it('retries connection failures of idempotent requests, and of any request never sent', async () => {
     const clock = new FakeClock();
-    const policy = retryPolicy({ retry: options, clock, random: () => 0 });
+    const policy = retryPolicy({ strategy: new RetryStrategy(options, () => 0), clock });
     expect((await policy.sendRequest(request('POST', true), scripted(['ECONNRESET', 'ETIMEDOUT', 201]).next)).status).toBe(201);
     await expect(policy.sendRequest(request('POST', false), scripted(['ECONNRESET', 200]).next)).rejects.toMatchObject({ name: 'NetworkError', code: 'ECONNRESET' });
     expect((await policy.sendRequest(request('POST', false), scripted(['ECONNREFUSED', 200]).next)).status).toBe(200);
@@ -99,7 +100,7 @@ describe('retryPolicy', () => {
 
   it('stops after maxAttempts and reports the attempts', async () => {
     const clock = new FakeClock();
-    const policy = retryPolicy({ retry: options, clock });
+    const policy = retryPolicy({ strategy: new RetryStrategy(options), clock });
     const { next, calls } = scripted([429, 429, 429, 429, 429, 429], { 'retry-after': '1' });
     const response = await policy.sendRequest(request(), next);
     expect(response.status).toBe(429);
@@ -111,7 +112,7 @@ describe('retryPolicy', () => {
 
   it('does not wait past the total retry duration', async () => {
     const clock = new FakeClock();
-    const policy = retryPolicy({ retry: options, clock });
+    const policy = retryPolicy({ strategy: new RetryStrategy(options), clock });
     const { next, calls } = scripted([429, 200], { 'retry-after': '120' });
     const response = await policy.sendRequest(request(), next);
     expect(response.status).toBe(429);
@@ -122,7 +123,7 @@ describe('retryPolicy', () => {
   it('stops retrying when the caller aborts', async () => {
     const clock = new FakeClock();
     const controller = new AbortController();
-    const policy = retryPolicy({ retry: options, clock });
+    const policy = retryPolicy({ strategy: new RetryStrategy(options), clock });
     const req = { ...request(), abortSignal: controller.signal };
     const next = async (r: PipelineRequest): Promise<PipelineResponse> => {
       controller.abort(new Error('stop'));
@@ -134,7 +135,7 @@ describe('retryPolicy', () => {
 
   it('does not retry client errors', async () => {
     const clock = new FakeClock();
-    const policy = retryPolicy({ retry: options, clock });
+    const policy = retryPolicy({ strategy: new RetryStrategy(options), clock });
     const { next, calls } = scripted([400, 200]);
     expect((await policy.sendRequest(request(), next)).status).toBe(400);
     expect(calls).toEqual([1]);

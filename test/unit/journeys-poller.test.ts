@@ -72,3 +72,90 @@ describe('JourneyPoller', () => {
     expect(() => new JourneyPoller(scripted([]), goLiveState(), { pollIntervalInMs: -1 })).toThrow(RangeError);
   });
 });
+
+/** Virtual time: `sleep` resolves when `advance` passes its deadline. */
+class ManualClock {
+  time = 0;
+  private timers: { at: number; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  now(): number {
+    return this.time;
+  }
+  sleep(ms: number, abortSignal?: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (abortSignal?.aborted) return reject(abortSignal.reason);
+      const timer = { at: this.time + ms, resolve, reject };
+      this.timers.push(timer);
+      abortSignal?.addEventListener('abort', () => {
+        this.timers = this.timers.filter((t) => t !== timer);
+        reject(abortSignal.reason);
+      }, { once: true });
+    });
+  }
+  get pending(): number {
+    return this.timers.length;
+  }
+  /** Move time forward and let everything due run (microtasks included). */
+  async advance(ms: number): Promise<void> {
+    this.time += ms;
+    for (const t of this.timers.filter((x) => x.at <= this.time)) {
+      this.timers = this.timers.filter((x) => x !== t);
+      t.resolve();
+    }
+    for (let i = 0; i < 20; i++) await Promise.resolve();
+  }
+}
+
+const flush = async (): Promise<void> => {
+  for (let i = 0; i < 20; i++) await Promise.resolve();
+};
+
+describe('JourneyPoller on an injected clock', () => {
+  it('waits the interval on the clock between polls and stamps polls with its time', async () => {
+    const clock = new ManualClock();
+    const source = scripted([{ statusCode: S.GoingLive }, { statusCode: S.GoingLive }, { statusCode: S.Live }]);
+    const poller = new JourneyPoller(source, goLiveState(), { pollIntervalInMs: 2000, clock });
+    const done = poller.pollUntilDone();
+    await flush();
+    expect(source.reads).toBe(1);
+    await clock.advance(1999);
+    expect(source.reads).toBe(1);
+    await clock.advance(1);
+    expect(source.reads).toBe(2);
+    await clock.advance(2000);
+    await expect(done).resolves.toMatchObject({ status: 'succeeded', lastPolledAt: new Date(4000).toISOString() });
+    expect(source.reads).toBe(3);
+  });
+
+  it('shares one polling loop and one result among concurrent pollUntilDone callers', async () => {
+    const clock = new ManualClock();
+    const source = scripted([{ statusCode: S.GoingLive }, { statusCode: S.Live }]);
+    const poller = new JourneyPoller(source, goLiveState(), { pollIntervalInMs: 1000, clock });
+    const callers = [poller.pollUntilDone(), poller.pollUntilDone(), poller.pollUntilDone()];
+    await flush();
+    expect(source.reads).toBe(1);
+    expect(clock.pending).toBe(1);
+    await clock.advance(1000);
+    const results = await Promise.all(callers);
+    expect(source.reads).toBe(2);
+    expect(results.map((r) => r.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+  });
+
+  it("one caller's abort or timeout ends only its own wait; the loop stops when nobody waits", async () => {
+    const clock = new ManualClock();
+    const source = scripted([{ statusCode: S.GoingLive }]);
+    const poller = new JourneyPoller(source, goLiveState(), { pollIntervalInMs: 1000, clock });
+    const controller = new AbortController();
+    const aborted = poller.pollUntilDone({ abortSignal: controller.signal }).catch((e: unknown) => e);
+    const timed = poller.pollUntilDone({ timeoutInMs: 2500 }).catch((e: unknown) => e);
+    await flush();
+    controller.abort();
+    expect(await aborted).toMatchObject({ name: 'AbortError' });
+    await clock.advance(1000);
+    expect(source.reads).toBe(2);
+    await clock.advance(1500);
+    expect(await timed).toMatchObject({ name: 'PollTimeoutError' });
+    await clock.advance(5000);
+    expect(source.reads).toBe(3);
+    expect(clock.pending).toBe(0);
+  });
+});

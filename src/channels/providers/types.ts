@@ -44,3 +44,8 @@ export class ProviderError extends Error {
     this.retryable = options.retryable ?? true;
   }
 }
+
+/** Whether an error is a {@link ProviderError} (by name, so a provider bundling its own copy counts). */
+export function isProviderError(error: unknown): error is ProviderError {
+  return error instanceof Error && error.name === 'ProviderError' && typeof (error as { retryable?: unknown }).retryable === 'boolean';
+}

@@ -11,12 +11,11 @@
  * ledger is checkpointed with nothing left ambiguous.
  * https://learn.microsoft.com/dynamics365/customer-insights/journeys/developer/custom-channel-overview
  */
-import { pause } from '../../dataverse/clock.js';
 import { isAccessDeniedError, isNotFoundError, type DataverseClient } from '../../dataverse/index.js';
 import { Actions, Tables } from '../../model/names.js';
 import { checkResponseType, type TileConfig } from '../tile/index.js';
 import type { LedgerEnvironment, ReportEntry, ReporterLedger } from '../ledger/ReporterLedger.js';
-import { ProviderError, type ChannelProvider } from '../providers/types.js';
+import { isProviderError, type ChannelProvider } from '../providers/types.js';
 import { ACTIVITY_SELECT, activityFilterExpression, activityFromRow, type ActivityFilter } from './activityRows.js';
 import { reconcileInFlight } from './reconcile.js';
 import { sendReports } from './sendReports.js';
@@ -193,6 +192,11 @@ export class InteractionReporter {
     return this.options.abortSignal?.aborted === true;
   }
 
+  /** Wait on the client's clock; returns early (without throwing) when the run is stopped. */
+  private async wait(ms: number): Promise<void> {
+    await this.options.client.clock.sleep(ms, this.options.abortSignal).catch(() => undefined);
+  }
+
   private log(line: string): void {
     this.options.log?.(line);
   }
@@ -215,7 +219,7 @@ export class InteractionReporter {
     await this.retryFailingHandOffs();
     do {
       await this.pass();
-      if (this.options.follow && !this.stopped) await pause(this.options.pollIntervalInMs ?? 5000, this.options.abortSignal);
+      if (this.options.follow && !this.stopped) await this.wait(this.options.pollIntervalInMs ?? 5000);
     } while (this.options.follow && !this.stopped);
     return this.finish();
   }
@@ -353,8 +357,9 @@ export class InteractionReporter {
   /** Hand activities to the provider (retry with backoff, then dead letter), recording each in the ledger. */
   private async handOff(activities: readonly ChannelActivity[]): Promise<void> {
     const { provider, ledger } = this.options;
-    const retry = this.options.providerRetry ?? {};
-    const maxAttempts = retry.maxAttempts ?? 5;
+    // The client's retry strategy (and jitter source) with the hand-off bounds.
+    const retry = this.options.client.retryStrategy.with({ maxAttempts: 5, baseDelayInMs: 200, maxDelayInMs: 10_000, ...this.options.providerRetry });
+    const maxAttempts = retry.maxAttempts;
     const signal = this.options.abortSignal ?? new AbortController().signal;
     await forEachConcurrent(activities, this.options.providerConcurrency ?? 16, async (activity) => {
       for (let attempt = 1; !this.stopped; attempt++) {
@@ -366,7 +371,7 @@ export class InteractionReporter {
         } catch (error) {
           if (this.stopped) return;
           this.summary.activities.providerFailures++;
-          const retryable = !(error instanceof ProviderError) || error.retryable;
+          const retryable = !isProviderError(error) || error.retryable;
           const dead = !retryable || attempt >= maxAttempts;
           ledger.recordProviderFailure(activity, (error as Error).message, dead);
           if (dead) {
@@ -374,8 +379,7 @@ export class InteractionReporter {
             this.log(`activity ${activity.rowId} dead-lettered after ${attempt} attempt(s): ${(error as Error).message}`);
             return;
           }
-          const ceiling = Math.min(retry.maxDelayInMs ?? 10_000, (retry.baseDelayInMs ?? 200) * 2 ** (attempt - 1));
-          await pause(ceiling / 2 + (Math.random() * ceiling) / 2, this.options.abortSignal);
+          await this.wait(retry.delayInMs(attempt));
         }
       }
     });

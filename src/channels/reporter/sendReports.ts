@@ -12,7 +12,7 @@
  *   entries stay in flight and are reconciled with the server before anything is re-sent.
  * https://learn.microsoft.com/power-apps/developer/data-platform/webapi/execute-batch-operations-using-web-api
  */
-import { DataverseError, type BatchOperation, type DataverseClient } from '../../dataverse/index.js';
+import { DataverseError, isDataverseError, isNotExecutedError, type BatchOperation, type DataverseClient } from '../../dataverse/index.js';
 import { Actions } from '../../model/names.js';
 import type { ReportEntry } from '../ledger/ReporterLedger.js';
 import { createInteractionParameters } from './activityRows.js';
@@ -43,9 +43,9 @@ function parametersOf(entry: ReportEntry): Record<string, unknown> {
 
 /** Sort one failure into refused / retry / ambiguous. */
 function classify(outcome: SendOutcome, entry: ReportEntry, error: unknown): void {
-  if (error instanceof DataverseError && error.status === 429) outcome.retry.push({ entry, reason: error.message });
-  else if (error instanceof DataverseError && error.status >= 400 && error.status < 500) outcome.refused.push({ entry, reason: error.message });
-  else if (error instanceof DataverseError && error.status === 0 && /^Not executed/.test(error.message)) outcome.retry.push({ entry, reason: error.message });
+  if (isDataverseError(error) && error.status === 429) outcome.retry.push({ entry, reason: error.message });
+  else if (isDataverseError(error) && error.status >= 400 && error.status < 500) outcome.refused.push({ entry, reason: error.message });
+  else if (isNotExecutedError(error)) outcome.retry.push({ entry, reason: error.message });
   else outcome.ambiguous.push(entry);
 }
 
@@ -71,7 +71,7 @@ export async function sendReports(client: DataverseClient, entries: readonly Rep
   } catch (error) {
     // The whole request failed. A 429 or a 4xx answer means nothing ran; anything else may have run.
     for (const entry of entries) {
-      if (error instanceof DataverseError && error.status >= 400 && error.status < 500 && error.status !== 429) outcome.retry.push({ entry, reason: error.message });
+      if (isDataverseError(error) && error.status >= 400 && error.status < 500 && error.status !== 429) outcome.retry.push({ entry, reason: error.message });
       else classify(outcome, entry, error);
     }
     return outcome;

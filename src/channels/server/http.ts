@@ -11,6 +11,11 @@ import { parseJsonText } from '../../io/parseText.js';
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** A request the server refuses, with the HTTP status to answer. */
+/** Whether an error is an {@link HttpRefusal} (by name). */
+export function isHttpRefusal(error: unknown): error is HttpRefusal {
+  return error instanceof Error && error.name === 'HttpRefusal' && typeof (error as { status?: unknown }).status === 'number';
+}
+
 export class HttpRefusal extends Error {
   override name = 'HttpRefusal';
   constructor(
@@ -87,7 +92,7 @@ export function listen(routes: Readonly<Record<string, RouteHandler>>, options: 
     handler(request).then(
       ({ status, body }) => sendJson(response, status, body),
       (error: unknown) => {
-        if (error instanceof HttpRefusal) sendJson(response, error.status, { error: error.message, ...(error.pointer === undefined ? {} : { pointer: error.pointer }) });
+        if (isHttpRefusal(error)) sendJson(response, error.status, { error: error.message, ...(error.pointer === undefined ? {} : { pointer: error.pointer }) });
         else {
           options.onError?.(error);
           sendJson(response, 502, { error: (error as Error).message });

@@ -13,7 +13,7 @@
  * payload the contract refuses (nothing is forwarded), or the service's error status.
  */
 import type { IncomingMessage } from 'node:http';
-import { DataverseError, type DataverseClient } from '../../dataverse/index.js';
+import { isDataverseError, type DataverseClient } from '../../dataverse/index.js';
 import { isInputError } from '../../errors.js';
 import {
   INBOUND_ACTION,
@@ -64,7 +64,7 @@ export async function startRealtimeAdapter(options: RealtimeAdapterOptions): Pro
       const answer = await client.callAction<{ responseMessage?: string }>(action, parameters);
       return { status: 200, body: { responseMessage: answer?.responseMessage ?? null } };
     } catch (error) {
-      if (error instanceof DataverseError && error.status >= 400 && error.status < 500) throw new HttpRefusal(error.status, error.message);
+      if (isDataverseError(error) && error.status >= 400 && error.status < 500) throw new HttpRefusal(error.status, error.message);
       throw error;
     }
   };

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import { isNetworkError, NetworkError } from '../errors.js';
 import type { PipelinePolicy, PipelineRequest, PipelineResponse } from '../pipeline.js';
-import { backoffDelay, parseRetryAfter, type ResolvedRetryOptions } from './retryStrategy.js';
+import { parseRetryAfter, type RetryStrategy } from './retryStrategy.js';
 
 /** Why a retry happens, for logs and tests. */
 export interface RetryInfo {
@@ -22,10 +22,8 @@ export interface RetryInfo {
 
 /** Dependencies of {@link retryPolicy}. */
 export interface RetryPolicyOptions {
-  retry: ResolvedRetryOptions;
+  strategy: RetryStrategy;
   clock: Clock;
-  /** Source of jitter. @default Math.random */
-  random?: () => number;
   onRetry?: (info: RetryInfo) => void;
 }
 
@@ -39,8 +37,8 @@ const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
  * run them.
  */
 export function retryPolicy(options: RetryPolicyOptions): PipelinePolicy {
-  const { retry, clock } = options;
-  const random = options.random ?? Math.random;
+  const { strategy, clock } = options;
+  const retry = strategy.options;
   return {
     name: 'retry',
     async sendRequest(request, next) {
@@ -64,7 +62,7 @@ export function retryPolicy(options: RetryPolicyOptions): PipelinePolicy {
           decision &&
           attempt < retry.maxAttempts &&
           !request.abortSignal?.aborted;
-        const delayInMs = canRetry ? (retryAfterInMs ?? backoffDelay(attempt, retry, random())) : 0;
+        const delayInMs = canRetry ? strategy.delayInMs(attempt, retryAfterInMs) : 0;
         if (!canRetry || now + delayInMs - startedAt > retry.maxRetryDurationInMs) {
           if (response) return response;
           throw withAttempts(failure as NetworkError, attempt, request.answerLost ?? false);

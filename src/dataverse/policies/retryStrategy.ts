@@ -1,5 +1,7 @@
 /**
- * Retry timing: `Retry-After` parsing and exponential backoff with jitter. Pure functions.
+ * Retry timing: `Retry-After` parsing and exponential backoff with jitter, and the one
+ * {@link RetryStrategy} every retry loop uses (the pipeline, bulk rounds, the reporter's provider
+ * hand-offs), with an injectable jitter source.
  * Dataverse answers 429 with `Retry-After: <seconds>` and asks clients to wait exactly that long:
  * https://learn.microsoft.com/power-apps/developer/data-platform/api-limits#retry-operations
  */
@@ -57,4 +59,41 @@ export function parseRetryAfter(value: string | undefined, nowMs: number): numbe
 export function backoffDelay(retry: number, options: Pick<ResolvedRetryOptions, 'baseDelayInMs' | 'maxDelayInMs'>, random: number): number {
   const ceiling = Math.min(options.maxDelayInMs, options.baseDelayInMs * 2 ** Math.max(0, retry - 1));
   return Math.round(ceiling / 2 + (random * ceiling) / 2);
+}
+
+/**
+ * The retry strategy: bounds plus a jitter source. One per client (`client.retryStrategy`);
+ * loops with other bounds derive theirs with {@link RetryStrategy.with}, sharing the jitter source.
+ */
+export class RetryStrategy {
+  readonly options: ResolvedRetryOptions;
+  private readonly random: () => number;
+
+  /** @param random jitter source, a number in [0, 1). @default Math.random */
+  constructor(options: RetryOptions = {}, random: () => number = Math.random) {
+    this.options = resolveRetryOptions(options);
+    this.random = random;
+  }
+
+  /** Attempts in total, the first included. */
+  get maxAttempts(): number {
+    return this.options.maxAttempts;
+  }
+
+  /**
+   * How long to wait before retry `retry` (1 = the first retry): the service's `Retry-After` when
+   * it sent one, else exponential backoff with jitter.
+   */
+  delayInMs(retry: number, retryAfterInMs?: number): number {
+    return retryAfterInMs ?? backoffDelay(retry, this.options, this.random());
+  }
+
+  /** The same jitter source with other bounds. */
+  with(options: RetryOptions): RetryStrategy {
+    return new RetryStrategy({ ...this.options, ...definedOnly(options) }, this.random);
+  }
+}
+
+function definedOnly(options: RetryOptions): RetryOptions {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as RetryOptions;
 }
