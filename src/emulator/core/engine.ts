@@ -103,7 +103,7 @@ export class Engine {
     };
   }
 
-  /** Routes an API request. Throws `DataverseError` for Dataverse-shaped failures. */
+  /** Routes an API request. Throws `WebApiError` for Dataverse-shaped failures. */
   handle(scope: RequestScope): CoreResponse | Promise<CoreResponse> {
     const method = scope.request.method;
     if (scope.path === '') {

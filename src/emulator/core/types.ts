@@ -5,7 +5,7 @@
  */
 import type { OptionSet } from '../../model/optionSets.js';
 import type { EmulatorStore } from './store.js';
-import type { DataverseError } from './errors.js';
+import type { WebApiError } from './errors.js';
 
 /** Attribute types the core validates and serializes. */
 export type AttributeType =
@@ -167,7 +167,7 @@ export interface OperationHandler {
   boundEntitySets?: string[];
   /**
    * Runs the operation. Return undefined for 204, or an object whose properties form the
-   * `<Name>Response` complex type (200). Throw a `DataverseError` for Dataverse-shaped failures.
+   * `<Name>Response` complex type (200). Throw a `WebApiError` for Dataverse-shaped failures.
    */
   handle(context: OperationContext): unknown | Promise<unknown>;
 }
@@ -200,7 +200,7 @@ export interface EmulatorPlugin {
   entities?: EntityDefinition[];
   /**
    * Inside the write transaction (synchronous, as SQLite transactions are): may change
-   * `change.values` or throw a `DataverseError` (e.g. `errors.validation(...)`), which rolls back.
+   * `change.values` or throw a `WebApiError` (e.g. `errors.validation(...)`), which rolls back.
    */
   beforeWrite?(change: WriteChange, context: WriteContext): void;
   /** After the transaction committed. Errors are logged, never sent to the client. */
@@ -251,7 +251,7 @@ export interface EmulatorCore {
   /**
    * Write as the system (status machine, runtime simulator, seed data). Runs `beforeWrite` hooks
    * with `system: true` in one transaction, then `afterCommit`. Returns the row after the write
-   * (undefined after delete). Throws `DataverseError` (e.g. 404 when the row is missing).
+   * (undefined after delete). Throws `WebApiError` (e.g. 404 when the row is missing).
    */
   write(change: SystemWrite, options?: { system?: boolean; user?: string }): RowValues | undefined;
   /** Several system writes in one transaction. */
@@ -275,4 +275,4 @@ export interface EntityRegistry {
   attribute(entitySet: string, name: string): AttributeDefinition | undefined;
 }
 
-export type { DataverseError };
+export type { WebApiError };

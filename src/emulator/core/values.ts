@@ -4,7 +4,7 @@
  * resolves `@odata.bind` references. Output objects have a null prototype: input keys such as
  * `__proto__` can never reach `Object.prototype`.
  */
-import { badRequest, invalidArgument, unknownProperty, validation, type DataverseError } from './errors.js';
+import { badRequest, invalidArgument, unknownProperty, validation, type WebApiError } from './errors.js';
 import type { ResolvedEntity } from './entities/registry.js';
 import type { AttributeDefinition, CollectionNavigation, RowValues } from './types.js';
 import { BRACED_GUID_PATTERN, isGuid, parseGuid } from '../../util/guid.js';
@@ -59,7 +59,7 @@ export function isJsonObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function typeError(attribute: AttributeDefinition, value: unknown, edm: string): DataverseError {
+function typeError(attribute: AttributeDefinition, value: unknown, edm: string): WebApiError {
   return badRequest(`Cannot convert the literal '${JSON.stringify(value)}' to the expected type '${edm}' of property '${attribute.name}'.`);
 }
 

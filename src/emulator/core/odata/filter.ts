@@ -5,7 +5,7 @@
  * quoted or not, date, boolean, null) and parameter aliases.
  * https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query/filter-rows
  */
-import { badRequest, notImplemented, unknownProperty, type DataverseError } from '../errors.js';
+import { badRequest, notImplemented, unknownProperty, type WebApiError } from '../errors.js';
 import type { ResolvedEntity } from '../entities/registry.js';
 import type { AttributeDefinition, RowValues } from '../types.js';
 import { GUID_PATTERN } from '../../../util/guid.js';
@@ -43,7 +43,7 @@ const ALIAS = /^@[A-Za-z_][A-Za-z0-9_]*/;
 /** Maximum nesting of parentheses and `not` (keeps recursion bounded on hostile input). */
 const MAX_DEPTH = 100;
 
-function syntaxError(message: string, position: number): DataverseError {
+function syntaxError(message: string, position: number): WebApiError {
   return badRequest(`Syntax error in $filter at position ${position}: ${message}.`);
 }
 
