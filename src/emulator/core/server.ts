@@ -8,7 +8,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { Tables } from '../../model/names.js';
 import { handleBatch } from './batch.js';
 import { Engine } from './engine.js';
-import { coreEntities, createRegistry } from './entities/registry.js';
+import { coreEntities, coreRelationships, createRegistry } from './entities/registry.js';
 import { WebApiError, internal, isWebApiError, requestTooLarge, segmentNotFound } from './errors.js';
 import { CORS_HEADERS, errorResponse, preflight } from './http.js';
 import { coreOperations, type OperationRegistry } from './operations.js';
@@ -87,8 +87,12 @@ export async function createEmulatorCore(options: EmulatorCoreOptions = {}): Pro
   const log = options.log ?? (() => undefined);
   const loose = options.loose ?? false;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
-  const registry = createRegistry([...coreEntities, ...plugins.flatMap((plugin) => plugin.entities ?? [])]);
+  const registry = createRegistry(
+    [...coreEntities, ...plugins.flatMap((plugin) => plugin.entities ?? [])],
+    [...coreRelationships, ...plugins.flatMap((plugin) => plugin.relationships ?? [])],
+  );
   const store = openStore(options.dataDir === undefined ? {} : { dataDir: options.dataDir });
+  registry.store = store;
   const operations: OperationRegistry = new Map(Object.entries(coreOperations()));
   for (const plugin of plugins) for (const [name, handler] of Object.entries(plugin.operations ?? {})) operations.set(name, handler);
   const identity = { ...DEFAULT_IDENTITY };
