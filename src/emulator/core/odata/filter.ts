@@ -9,8 +9,9 @@ import { badRequest, notImplemented, unknownProperty, type DataverseError } from
 import type { ResolvedEntity } from '../entities/registry.js';
 import type { AttributeDefinition, RowValues } from '../types.js';
 import { GUID_PATTERN } from '../../../util/guid.js';
+import { compileQueryFunction, parseQueryFunctionCall, queryFunctionCallLength, type QueryFunctionCall } from './queryFunctions.js';
 
-type TokenKind = 'open' | 'close' | 'comma' | 'string' | 'number' | 'guid' | 'datetime' | 'word' | 'alias' | 'end';
+type TokenKind = 'open' | 'close' | 'comma' | 'string' | 'number' | 'guid' | 'datetime' | 'word' | 'alias' | 'call' | 'end';
 
 interface Token {
   kind: TokenKind;
@@ -26,7 +27,8 @@ export type FilterNode =
   | { kind: 'not'; operand: FilterNode }
   | { kind: 'compare'; operator: ComparisonOperator; left: Operand; right: Operand }
   | { kind: 'function'; name: 'contains' | 'startswith' | 'endswith'; target: Operand; argument: Operand }
-  | { kind: 'operand'; operand: Operand };
+  | { kind: 'operand'; operand: Operand }
+  | { kind: 'queryFunction'; call: QueryFunctionCall };
 
 export type Operand = { kind: 'property'; name: string } | { kind: 'literal'; type: ValueKind; value: string | number | boolean | null };
 
@@ -79,6 +81,12 @@ export function tokenize(source: string): Token[] {
       }
       tokens.push({ kind: 'string', text: value, position: i });
       i = j + 1;
+      continue;
+    } else if (char === 'M' && queryFunctionCallLength(rest) > 0) {
+      // A whole `Microsoft.Dynamics.CRM.Name(...)` call is one token (its lists use brackets).
+      const length = queryFunctionCallLength(rest);
+      tokens.push({ kind: 'call', text: rest.slice(0, length), position: i });
+      i += length;
       continue;
     } else {
       const match =
@@ -151,6 +159,10 @@ export function parseFilter(source: string, aliases: ReadonlyMap<string, string>
       depth--;
       expect('close', "')'");
       return inner;
+    }
+    if (token.kind === 'call') {
+      next();
+      return { kind: 'queryFunction', call: parseQueryFunctionCall(token.text, token.position, aliases) };
     }
     if (token.kind === 'word' && FUNCTIONS.has(token.text) && tokens[index + 1]?.kind === 'open') {
       next();
@@ -345,6 +357,8 @@ export function compileFilter(node: FilterNode, entity: ResolvedEntity): RowPred
       const inner = compileFilter(node.operand, entity);
       return (values) => !inner(values);
     }
+    case 'queryFunction':
+      return compileQueryFunction(node.call, (name) => resolveProperty(entity, name));
     case 'operand': {
       const getter = operand(node.operand);
       if (getter.kind !== 'boolean') throw badRequest(`The $filter expression must evaluate to Edm.Boolean, but found ${EDM[getter.kind]}.`);
