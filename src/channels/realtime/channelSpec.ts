@@ -161,7 +161,9 @@ function normalizeTable(table: TableSpec): NormalizedTable {
     primaryName: table.primaryName ?? `${prefixOf(table.logicalName)}_name`,
     columns: (table.columns ?? []).map((c) => {
       const column: ColumnSpec & { displayName: string; required: boolean } = { logicalName: c.logicalName, displayName: c.displayName ?? c.logicalName, type: c.type, required: c.required ?? false };
-      if (c.maxLength !== undefined) column.maxLength = c.maxLength;
+      // The metadata API's defaults for String and Memo columns; other types have no length.
+      const maxLength = c.maxLength ?? (c.type === 'String' ? 100 : c.type === 'Memo' ? 2000 : undefined);
+      if (maxLength !== undefined && (c.type === 'String' || c.type === 'Memo')) column.maxLength = maxLength;
       return column;
     }),
   };

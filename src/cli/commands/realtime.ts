@@ -24,6 +24,9 @@ import { useColor, writeErr, writeOut } from '../context.js';
 import { ExitCode, ExitError, formatError } from '../exit.js';
 import { renderJson, renderYaml } from '../render.js';
 import { readInputFile } from './channel.js';
+import { applyChannel, exportChannel, type ApplyChannelResult } from '../../channels/realtime/install.js';
+import { openConnection, withConnectionOptions, type ConnectionArgs } from '../connection.js';
+import { isGuid } from '../../util/guid.js';
 
 /** One `realtime` subcommand. */
 export type RealtimeSubcommand = (realtime: Argv) => Argv;
@@ -146,8 +149,112 @@ const lintCommand: RealtimeSubcommand = (realtime) =>
     },
   );
 
+// -------------------------------------------------------------------------------------------- apply
+
+interface ApplyArgs extends ConnectionArgs {
+  file: string;
+  'dry-run': boolean;
+  solution?: string;
+  format: 'text' | 'json';
+  quiet: boolean;
+}
+
+/** Refuse a spec with lint errors: Dataverse would refuse it or the channel would misbehave. */
+function assertNoLintErrors(spec: ChannelSpec, file: string): void {
+  const errors = lintChannel(spec, { file }).filter((f) => f.severity === 'error');
+  if (errors.length > 0) {
+    throw new InputError(`${file} breaks ${errors.length} channel rule(s): ${errors.map((f) => `${f.ruleId} at ${f.location.pointer}: ${f.message}`).join('; ')}`, { file, pointer: errors[0]!.location.pointer ?? '' }, {
+      hint: `run journeyctl realtime lint ${file} and fix the errors`,
+    });
+  }
+}
+
+/** Render an apply result as text lines. */
+export function renderApplyText(result: ApplyChannelResult): string {
+  const lines = result.steps.map((s) => `${result.dryRun && s.action !== 'unchanged' ? 'would ' : ''}${s.action} ${s.kind} ${s.name}${s.changes.length > 0 ? ` (${s.changes.join(', ')})` : ''}`);
+  lines.push(result.changed ? (result.dryRun ? 'plan: changes above; nothing written' : `channel ${result.channelId} installed`) : `channel ${result.channelId} is up to date; nothing written`);
+  return lines.join('\n');
+}
+
+const applyCommand: RealtimeSubcommand = (realtime) =>
+  realtime.command(
+    'apply <file>',
+    'Install the whole channel (tables, custom APIs, channel definition, message parts, locales); a second apply writes nothing',
+    (cmd) =>
+      withConnectionOptions(cmd)
+        .positional('file', { type: 'string', demandOption: true, describe: 'Channel spec (YAML or JSON)' })
+        .option('dry-run', { type: 'boolean', default: false, describe: 'Print the plan without writing' })
+        .option('solution', { type: 'string', describe: 'Unique name of the unmanaged solution to create the components in' })
+        .option('format', { alias: 'f', type: 'string', choices: ['text', 'json'] as const, default: 'text' as const, describe: 'Output format' })
+        .example('$0 realtime apply channel.yaml --dry-run', 'Show what would be created or changed'),
+    async (argv) => {
+      const args = argv as unknown as ApplyArgs;
+      const { spec } = await readChannelSpecFile(args.file);
+      assertNoLintErrors(spec, args.file);
+      const connection = await openConnection(args);
+      try {
+        const result = await applyChannel(connection.client, spec, { dryRun: args['dry-run'], file: args.file, ...(args.solution ? { solution: args.solution } : {}) });
+        writeOut(args.format === 'json' ? renderJson(result) : renderApplyText(result));
+      } finally {
+        await connection.close();
+      }
+    },
+  );
+
+// ------------------------------------------------------------------------------------------- export
+
+interface ExportArgs extends ConnectionArgs {
+  file?: string;
+  id?: string;
+  'delivery-report-api'?: string;
+  'inbound-api'?: string;
+  out?: string;
+  format: 'yaml' | 'json';
+}
+
+const exportCommand: RealtimeSubcommand = (realtime) =>
+  realtime.command(
+    'export [file]',
+    'Write an installed channel as a spec (the one FILE names, or --id); apply of the export writes nothing',
+    (cmd) =>
+      withConnectionOptions(cmd)
+        .positional('file', { type: 'string', describe: 'A channel spec naming the channel (its id and custom APIs)' })
+        .option('id', { type: 'string', describe: 'msdyn_channeldefinitionid of the channel' })
+        .option('delivery-report-api', { type: 'string', describe: 'Unique name of the delivery report custom API (with --id)' })
+        .option('inbound-api', { type: 'string', describe: 'Unique name of the inbound custom API (with --id)' })
+        .option('out', { type: 'string', describe: 'Write to this file instead of stdout' })
+        .option('format', { alias: 'f', type: 'string', choices: ['yaml', 'json'] as const, default: 'yaml' as const, describe: 'Spec format' })
+        .example('$0 realtime export channel.yaml --out exported.yaml', 'Export what is installed'),
+    async (argv) => {
+      const args = argv as unknown as ExportArgs;
+      let id = args.id;
+      let deliveryReportApi = args['delivery-report-api'];
+      let inboundApi = args['inbound-api'];
+      if (args.file !== undefined) {
+        const { spec } = await readChannelSpecFile(args.file);
+        id ??= spec.channel.id;
+        deliveryReportApi ??= spec.customApis.deliveryReport?.uniqueName;
+        inboundApi ??= spec.customApis.inbound?.uniqueName;
+      }
+      if (id === undefined) throw new InputError('name the channel: a spec file or --id <msdyn_channeldefinitionid>', {}, { hint: 'journeyctl realtime export channel.yaml' });
+      if (!isGuid(id)) throw new InputError(`--id must be a GUID, got "${id}"`);
+      const connection = await openConnection(args, { readOnly: true });
+      try {
+        const spec = await exportChannel(connection.client, id, { ...(deliveryReportApi ? { deliveryReportApi } : {}), ...(inboundApi ? { inboundApi } : {}) });
+        const text = args.format === 'json' ? renderJson(spec) : renderYaml(spec);
+        if (args.out === undefined) writeOut(text);
+        else {
+          writeFileSync(args.out, text);
+          writeOut(`wrote ${args.out}`);
+        }
+      } finally {
+        await connection.close();
+      }
+    },
+  );
+
 /** The `realtime` subcommands. */
-const REALTIME_SUBCOMMANDS: RealtimeSubcommand[] = [newCommand, lintCommand];
+const REALTIME_SUBCOMMANDS: RealtimeSubcommand[] = [newCommand, lintCommand, applyCommand, exportCommand];
 
 /** Register `journeyctl realtime` and its subcommands. */
 export default function register(cli: Argv): Argv {

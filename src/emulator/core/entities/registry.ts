@@ -10,9 +10,10 @@ import { channelEntities } from './channels.js';
 import { customApiEntities } from './customApis.js';
 import { marketingEntities } from './marketing.js';
 import { platformEntities } from './platform.js';
+import { RUNTIME_TABLES } from '../metadata/tableDefinitions.js';
 
 /** Every table the core serves without plugins. */
-export const coreEntities: EntityDefinition[] = [...marketingEntities, ...platformEntities, ...customApiEntities, ...channelEntities];
+export const coreEntities: EntityDefinition[] = [...marketingEntities, ...platformEntities, ...customApiEntities, ...channelEntities, RUNTIME_TABLES];
 
 const DefaultState = choices({ Active: [0, 'Active'], Inactive: [1, 'Inactive'] });
 const DefaultStatus = choices({ Active: [1, 'Active'], Inactive: [2, 'Inactive'] });
@@ -74,17 +75,20 @@ function resolve(definition: EntityDefinition): ResolvedEntity {
 export interface ResolvedRegistry extends EntityRegistry {
   resolved(entitySet: string): ResolvedEntity | undefined;
   resolvedByLogicalName(logicalName: string): ResolvedEntity | undefined;
+  /** Add (or replace) a table at run time: tables created through the metadata API. */
+  register(definition: EntityDefinition): void;
 }
 
 /** Builds the registry; a later definition with the same entity set replaces an earlier one. */
 export function createRegistry(definitions: EntityDefinition[]): ResolvedRegistry {
   const bySet = new Map<string, ResolvedEntity>();
   const byLogical = new Map<string, ResolvedEntity>();
-  for (const definition of definitions) {
+  const register = (definition: EntityDefinition): void => {
     const entry = resolve(definition);
     bySet.set(definition.entitySet, entry);
     byLogical.set(definition.logicalName, entry);
-  }
+  };
+  for (const definition of definitions) register(definition);
   return {
     bySet: (entitySet) => bySet.get(entitySet)?.definition,
     byLogicalName: (logicalName) => byLogical.get(logicalName)?.definition,
@@ -92,5 +96,6 @@ export function createRegistry(definitions: EntityDefinition[]): ResolvedRegistr
     attribute: (entitySet, name) => bySet.get(entitySet)?.attributes.get(name),
     resolved: (entitySet) => bySet.get(entitySet),
     resolvedByLogicalName: (logicalName) => byLogical.get(logicalName),
+    register,
   };
 }
