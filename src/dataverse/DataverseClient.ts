@@ -47,6 +47,7 @@ import { defaultUserAgent, userAgentPolicy } from './policies/userAgentPolicy.js
 import { composePrefer, type PreferOptions } from './prefer.js';
 import { createAxiosTransport, type ProxySetting, type Transport } from './transport.js';
 import { findPrimaryKey, MetadataCache } from './metadata.js';
+import { IdentityPool, type IdentityOptions, type IdentityStats } from './identityPool.js';
 import { createMany, updateMany, type BulkResult, type CreateManyOptions, type UpdateManyOptions, type RecordUpdate } from './bulk.js';
 import { ODATA_NAMESPACE } from '../model/names.js';
 import { comparableColumns, firstDifference } from './storedValues.js';
@@ -78,6 +79,13 @@ export interface DataverseClientOptions extends ConnectionOptions {
   clock?: Clock;
   /** Jitter source (tests). @default Math.random */
   random?: () => number;
+  /**
+   * Several identities (application users) to spread requests over: each has its own token,
+   * concurrency limiter and `x-ms-dop-hint`, and a throttled one's work fails over to the others.
+   * Service-protection limits are per user, so n identities raise the ceiling about n times.
+   * Replaces `auth`. https://learn.microsoft.com/power-apps/developer/data-platform/api-limits
+   */
+  identities?: readonly IdentityOptions[];
 }
 
 /** Options every operation accepts. */
@@ -189,7 +197,9 @@ const DEFAULT_TIMEOUT_MS = 150_000;
  */
 export class DataverseClient {
   readonly connection: ResolvedConnection;
+  /** The (first) identity's concurrency limiter. */
   readonly limiter: AdaptiveConcurrencyLimiter;
+  private readonly pool: IdentityPool | undefined;
   /** The time source every wait of this client (and of the pollers and reporters built on it) goes through. */
   readonly clock: Clock;
   /** The retry strategy of the pipeline; other retry loops derive theirs from it. */
@@ -200,13 +210,18 @@ export class DataverseClient {
   private readonly metadata: MetadataCache;
 
   constructor(options: DataverseClientOptions = {}) {
-    this.connection = resolveConnection(options);
+    const firstIdentity = options.identities?.[0];
+    this.connection = resolveConnection(firstIdentity ? { ...options, auth: firstIdentity.auth } : options);
     const clock = options.clock ?? systemClock;
     this.clock = clock;
     this.retryStrategy = new RetryStrategy(options.retry, options.random);
     this.timeoutInMs = options.timeoutInMs ?? DEFAULT_TIMEOUT_MS;
-    this.limiter = new AdaptiveConcurrencyLimiter(options.concurrency, clock);
     this.transport = createAxiosTransport(options.proxy === undefined ? {} : { proxy: options.proxy });
+    const pool = options.identities && options.identities.length > 0
+      ? new IdentityPool(options.identities, options, options.concurrency, clock, { policies: options.logger ? [loggingPolicy(options.logger, clock)] : [], transport: this.transport.send })
+      : undefined;
+    this.pool = pool;
+    this.limiter = pool ? pool.primaryLimiter : new AdaptiveConcurrencyLimiter(options.concurrency, clock);
     const policies: PipelinePolicy[] = [
       requestIdPolicy(),
       userAgentPolicy(defaultUserAgent(options.userAgentPrefix)),
@@ -214,13 +229,18 @@ export class DataverseClient {
       retryPolicy({
         strategy: this.retryStrategy,
         clock,
+        // With several identities a 429 is retried at once on one that is not paused.
+        ...(pool && pool.size > 1 ? { failover: () => pool.hasAvailable() } : {}),
         ...(options.onRetry ? { onRetry: options.onRetry } : {}),
       }),
-      concurrencyPolicy(this.limiter, clock),
     ];
-    if (this.connection.tokens) policies.push(authPolicy(this.connection.tokens));
-    if (options.affinityCookie) policies.push(affinityPolicy());
-    if (options.logger) policies.push(loggingPolicy(options.logger, clock));
+    if (pool) policies.push(pool.policy());
+    else {
+      policies.push(concurrencyPolicy(this.limiter, clock));
+      if (this.connection.tokens) policies.push(authPolicy(this.connection.tokens));
+      if (options.affinityCookie) policies.push(affinityPolicy());
+      if (options.logger) policies.push(loggingPolicy(options.logger, clock));
+    }
     this.pipeline = composePipeline(policies, this.transport.send);
     this.metadata = new MetadataCache(this);
   }
@@ -228,6 +248,11 @@ export class DataverseClient {
   /** `https://org.crm.dynamics.com/api/data/v9.2/` */
   get serviceRoot(): string {
     return this.connection.serviceRoot;
+  }
+
+  /** Per identity of the pool (one entry without `identities`): requests, 429s and limiter state. */
+  identityStats(): IdentityStats[] {
+    return this.pool ? this.pool.stats() : [{ name: 'identity 1', requests: Number.NaN, throttled: Number.NaN, limiter: this.limiter.state() }];
   }
 
   /** The concurrency limiter's state (limit, in flight, queued, pause). */

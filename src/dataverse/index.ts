@@ -8,6 +8,7 @@ export * from './auth.js';
 export * from './credentials.js';
 export * from './connection.js';
 export * from './clock.js';
+export { IdentityPool, type IdentityOptions, type IdentityStats } from './identityPool.js';
 export * from './prefer.js';
 export * from './odata.js';
 export * from './paging.js';

@@ -24,6 +24,8 @@ export interface RetryInfo {
 export interface RetryPolicyOptions {
   strategy: RetryStrategy;
   clock: Clock;
+  /** After a 429: whether another identity can take the retry now (then it is sent without waiting). */
+  failover?: () => boolean;
   onRetry?: (info: RetryInfo) => void;
 }
 
@@ -62,7 +64,7 @@ export function retryPolicy(options: RetryPolicyOptions): PipelinePolicy {
           decision &&
           attempt < retry.maxAttempts &&
           !request.abortSignal?.aborted;
-        const delayInMs = canRetry ? strategy.delayInMs(attempt, retryAfterInMs) : 0;
+        const delayInMs = canRetry ? (response?.status === 429 && options.failover?.() ? 0 : strategy.delayInMs(attempt, retryAfterInMs)) : 0;
         if (!canRetry || now + delayInMs - startedAt > retry.maxRetryDurationInMs) {
           if (response) return response;
           throw withAttempts(failure as NetworkError, attempt, request.answerLost ?? false);
