@@ -1,21 +1,19 @@
 /**
- * Client throughput on the emulator.
+ * Client throughput on the emulator, each on `compare()` (alternating rounds, median ratio).
  * 1. 2,000 creates with 5 ms injected latency per request and a concurrency limit (the emulator,
- *    in its own process, refuses more than 16 concurrent requests; journeyctl caps itself at 16): journeyctl's bulk
- *    create vs `dynamics-web-api` creating one by one (sequential awaits, its usual use) and vs
- *    `dynamics-web-api` `executeBatch` in batches of 100 (sequential batches).
- * 2. Under service protection scaled down so the ceiling is reached within the run: requests/s
- *    after the ceiling is first hit, against the ceiling (maxRequests / window), with zero
- *    failed operations.
+ *    in its own process, refuses more than 16 concurrent requests; journeyctl caps itself at 16):
+ *    journeyctl's bulk create vs `dynamics-web-api` creating one by one (sequential awaits, its
+ *    usual use) and vs `dynamics-web-api` `executeBatch` in batches of 100 (sequential batches).
+ * 2. On the service-protection ceiling (limits per caller, scaled down so the run is paced by
+ *    them): the same bulk write with a pool of 3 identities vs 1 identity. Limits are per user,
+ *    so the pool's ceiling is 3 times higher; the target is 2.7 times the records/s, 0 failed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { DynamicsWebApi } from 'dynamics-web-api';
-import { performance } from 'node:perf_hooks';
 import { DataverseClient } from '../src/dataverse/index.js';
-import { startEmulator, type RunningEmulator } from '../src/emulator/index.js';
-import { type Benchmark, type BenchResult } from './harness.js';
-import { rateResult } from './legacy.js';
+import { startEmulator } from '../src/emulator/index.js';
+import { compare, rated, type Benchmark, type BenchResult } from './harness.js';
 
 // dynamics-web-api routes everything through http_proxy/https_proxy and ignores NO_PROXY.
 for (const name of ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY']) delete process.env[name];
@@ -47,78 +45,80 @@ function dwaFor(url: string): DynamicsWebApi {
   return new DynamicsWebApi({ serverUrl: url, onTokenRefresh: async () => 'bench-token', dataApi: { version: '9.2' } });
 }
 
-/** Rows of `tag` in the store: every benchmark checks that it wrote exactly what it claims. */
-function stored(emulator: RunningEmulator, tag: string): number {
-  let n = 0;
-  for (const row of emulator.store.scan('contacts')) if (row.values.firstname === tag) n++;
-  return n;
+/** An unsigned JWT whose `oid` the emulator takes as the caller (its limits are per caller). */
+function callerToken(oid: string): string {
+  const encode = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return `${encode({ alg: 'none', typ: 'JWT' })}.${encode({ oid, sub: oid, aud: 'https://emulator.local' })}.`;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-async function timed(fn: () => Promise<void>): Promise<number> {
-  const start = performance.now();
-  await fn();
-  return performance.now() - start;
+/** Every sample checks that it stored exactly what it claims. */
+async function expectStored(client: DataverseClient, tag: string, count: number): Promise<void> {
+  const rows = await client.count('contacts', { filter: `firstname eq '${tag}'` });
+  if (rows !== count) throw new Error(`${tag}: ${rows} rows stored, expected ${count}`);
 }
 
 const bulkCreate: Benchmark = {
   name: 'client: 2,000 creates, 5 ms latency, concurrency 16',
-  description: 'Transitional: not yet rewritten on compare().',
+  description:
+    'journeyctl `createMany` (`$batch` of 100, concurrency 16) against `dynamics-web-api` on the same emulator in its own process, with 5 ms latency per request: creating one by one (sequential awaits, its usual use), and `executeBatch` in sequential batches of 100. Records/s per round; rounds alternate which client goes first.',
   async run({ smoke }): Promise<BenchResult[]> {
     const count = smoke ? 100 : 2000;
     const emulator = await remoteLatencyEmulator();
     const client = new DataverseClient({ url: emulator.url, auth: { token: 'bench-token' }, concurrency: { initialConcurrency: CONCURRENCY, maxConcurrency: CONCURRENCY } });
     const dwa = dwaFor(emulator.url);
+    let sample = 0;
+    const ours = async (): Promise<void> => {
+      const tag = `jc${sample++}`;
+      const result = await client.createMany('contacts', contacts(count, tag), { batchSize: 100 });
+      if (result.failed.length > 0) throw new Error(`journeyctl: ${result.failed.length} failed`);
+      await expectStored(client, tag, count);
+    };
     try {
-      // Warm up both clients (connections, JIT) outside the timings.
-      await client.createMany('contacts', contacts(20, 'warm'), { batchSize: 10 });
-      await dwa.create({ collection: 'contacts', data: { firstname: 'warm' } });
-      dwa.startBatch();
-      void dwa.create({ collection: 'contacts', data: { firstname: 'warm' } });
-      await dwa.executeBatch();
-      // The machine is shared: alternate the two batched runs and keep the median of each.
-      const rounds = smoke ? 1 : 5;
-      const oursRuns: number[] = [];
-      const batchedRuns: number[] = [];
-      for (let round = 0; round < rounds; round++) {
-        oursRuns.push(
-          await timed(async () => {
-            const result = await client.createMany('contacts', contacts(count, `jc${round}`), { batchSize: 100 });
-            if (result.failed.length > 0) throw new Error(`journeyctl: ${result.failed.length} failed`);
-          }),
-        );
-        batchedRuns.push(
-          await timed(async () => {
-            const rows = contacts(count, `dwab${round}`);
-            for (let i = 0; i < rows.length; i += 100) {
-              dwa.startBatch();
-              for (const data of rows.slice(i, i + 100)) void dwa.create({ collection: 'contacts', data });
-              await dwa.executeBatch();
-            }
-          }),
-        );
-      }
-      const oneByOne = await timed(async () => {
-        for (const data of contacts(count, 'dwa1')) await dwa.create({ collection: 'contacts', data });
-      });
-      const ours = median(oursRuns);
-      const batched = median(batchedRuns);
-      for (const tag of ['jc0', 'dwa1', 'dwab0']) {
-        const rows = await client.count('contacts', { filter: `firstname eq '${tag}'` });
-        if (rows !== count) throw new Error(`${tag}: ${rows} rows stored, expected ${count}`);
-      }
-      const rate = (ms: number): number => (count / ms) * 1000;
-      return [
-        rateResult('bulk create vs dynamics-web-api one by one', rate(ours), 'records/s', 'dynamics-web-api create, sequential', rate(oneByOne), 5, `${count} records; journeyctl ${ours.toFixed(0)} ms, one by one ${oneByOne.toFixed(0)} ms`),
-        rateResult('bulk create vs dynamics-web-api executeBatch(100)', rate(ours), 'records/s', 'dynamics-web-api executeBatch, 100 per batch', rate(batched),
+      const oneByOne = await compare(
+        {
+          name: 'bulk create vs dynamics-web-api one by one',
+          unit: 'records/s',
+          higherIsBetter: true,
+          subject: { label: 'journeyctl createMany', sample: rated(count, ours) },
+          baseline: {
+            label: 'dynamics-web-api create, sequential',
+            sample: rated(count, async () => {
+              const tag = `dwa${sample++}`;
+              for (const data of contacts(count, tag)) await dwa.create({ collection: 'contacts', data });
+              await expectStored(client, tag, count);
+            }),
+          },
+          rounds: smoke ? 1 : 3,
+          ratioTarget: { min: 5 },
+        },
+        { smoke },
+      );
+      const batched = await compare(
+        {
+          name: 'bulk create vs dynamics-web-api executeBatch(100)',
+          unit: 'records/s',
+          higherIsBetter: true,
+          subject: { label: 'journeyctl createMany', sample: rated(count, ours) },
+          baseline: {
+            label: 'dynamics-web-api executeBatch, 100 per batch',
+            sample: rated(count, async () => {
+              const tag = `dwab${sample++}`;
+              const rows = contacts(count, tag);
+              for (let i = 0; i < rows.length; i += 100) {
+                dwa.startBatch();
+                for (const data of rows.slice(i, i + 100)) void dwa.create({ collection: 'contacts', data });
+                await dwa.executeBatch();
+              }
+              await expectStored(client, tag, count);
+            }),
+          },
+          rounds: smoke ? 1 : 5,
           // The smoke run is a single batch of 100 either way: nothing to compare.
-          smoke ? undefined : 1,
-          `medians of ${rounds} alternating runs: journeyctl ${oursRuns.map((t) => t.toFixed(0)).join('/')} ms, executeBatch ${batchedRuns.map((t) => t.toFixed(0)).join('/')} ms`),
-      ];
+          ...(smoke ? {} : { ratioTarget: { min: 1 } }),
+        },
+        { smoke },
+      );
+      return [oneByOne, batched];
     } finally {
       client.close();
       emulator.process.kill();
@@ -126,42 +126,56 @@ const bulkCreate: Benchmark = {
   },
 };
 
-const throttled: Benchmark = {
-  name: 'client: bulk create under service protection',
-  description: 'Transitional: not yet rewritten on compare().',
+const OIDS = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222', '33333333-3333-4333-8333-333333333333'];
+
+const identities: Benchmark = {
+  name: 'client: identity pool on the service-protection ceiling',
+  description:
+    'Service-protection limits are per user, so a pool of identities raises the ceiling. The emulator limits each caller (bearer token `oid`) to a number of requests per window, scaled down so the ceiling paces the run; the same bulk write (`$batch` of 5) runs with a pool of 3 identities and with 1 identity, each round on a fresh emulator. Records/s over the whole write, 0 failed operations; target 2.7 times.',
   async run({ smoke }): Promise<BenchResult[]> {
-    const windowMs = smoke ? 1000 : 3000;
+    const windowMs = 1000;
     const maxRequests = smoke ? 5 : 20;
-    // Small batches: each admitted burst then runs quickly, so the run is paced by the window,
-    // not by the emulator's CPU (which shares this process).
     const batchSize = 5;
-    const requests = smoke ? 12 : 100;
-    const emulator = await startEmulator({ faults: [{ probability: 1, latencyMs: 5 }], limits: { windowMs, maxRequests, maxExecutionMs: 1e12, maxConcurrent: 52 } });
-    const client = new DataverseClient({ url: emulator.url, auth: { token: 'bench-token' } });
-    try {
-      const result = await client.createMany('contacts', contacts(requests * batchSize, 'sp'), { batchSize });
-      if (result.failed.length > 0 || stored(emulator, 'sp') !== requests * batchSize) {
-        throw new Error(`failed operations: ${result.failed.length}, stored ${stored(emulator, 'sp')} of ${requests * batchSize}`);
+    // A whole number of windows for both sides: 12 windows of one identity, 4 of three.
+    const requests = smoke ? 15 : 240;
+    const records = requests * batchSize;
+    let sample = 0;
+    const run = (pool: number) => async (): Promise<void> => {
+      const emulator = await startEmulator({ limits: { windowMs, maxRequests, maxExecutionMs: 1e12, maxConcurrent: 52 } });
+      const client = new DataverseClient({
+        url: emulator.url,
+        identities: OIDS.slice(0, pool).map((oid, i) => ({ name: `app ${i + 1}`, auth: { token: callerToken(oid) } })),
+      });
+      try {
+        const tag = `id${pool}x${sample++}`;
+        const result = await client.createMany('contacts', contacts(records, tag), { batchSize, bulkMessages: false });
+        if (result.failed.length > 0) throw new Error(`${pool} identities: ${result.failed.length} failed`);
+        let stored = 0;
+        for (const row of emulator.store.scan('contacts')) if (row.values.firstname === tag) stored++;
+        if (stored !== records) throw new Error(`${tag}: ${stored} rows stored, expected ${records}`);
+        if (!emulator.requestLog.some((e) => e.status === 429)) throw new Error('the ceiling was never reached: raise the work or lower the limits');
+      } finally {
+        client.close();
+        await emulator.close();
       }
-      const log = emulator.requestLog;
-      const firstThrottle = log.find((e) => e.status === 429);
-      if (!firstThrottle) throw new Error('the ceiling was never reached: raise the work or lower the limits');
-      const end = Math.max(...log.map((e) => e.finishedAt));
-      const admitted = log.filter((e) => e.status !== 429 && e.startedAt >= firstThrottle.finishedAt).length;
-      const achieved = (admitted / (end - firstThrottle.finishedAt)) * 1000;
-      const ceiling = (maxRequests / windowMs) * 1000;
-      const throttledCount = log.filter((e) => e.status === 429).length;
-      return [
-        rateResult('throughput after the ceiling is reached', achieved, 'req/s', `ceiling (${maxRequests} requests / ${windowMs} ms)`, ceiling,
-          // Retry-After comes in whole seconds: the smoke run's 1 s window is too short to judge pacing.
-          smoke ? undefined : 0.9,
-          `${smoke ? 'smoke run, target judged on the full run; ' : ''}${requests * batchSize} records in ${requests} batches, 0 failed; ${throttledCount} throttled answers absorbed; ${(achieved * batchSize).toFixed(0)} records/s`),
-      ];
-    } finally {
-      client.close();
-      await emulator.close();
-    }
+    };
+    return [
+      await compare(
+        {
+          name: 'bulk create on the ceiling: 3 identities vs 1',
+          unit: 'records/s',
+          higherIsBetter: true,
+          subject: { label: 'journeyctl, 3 identities', sample: rated(records, run(3)) },
+          baseline: { label: 'journeyctl, 1 identity', sample: rated(records, run(1)) },
+          rounds: smoke ? 1 : 3,
+          warmup: smoke ? 0 : 1,
+          ratioTarget: { min: 2.7 },
+          notes: `${records} records in ${requests} requests; limits ${maxRequests} requests per ${windowMs} ms per caller; 0 failed`,
+        },
+        { smoke },
+      ),
+    ];
   },
 };
 
-export const benchmarks: Benchmark[] = [bulkCreate, throttled];
+export const benchmarks: Benchmark[] = [bulkCreate, identities];

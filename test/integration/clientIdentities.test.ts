@@ -29,7 +29,7 @@ describe('a pool of identities under per-caller limits', () => {
     });
     const before = emulator.store.count('contacts');
     await Promise.all(Array.from({ length: 150 }, (_, i) => client!.create('contacts', { firstname: 'Pooled', lastname: `P${i}` })));
-    const bulk = await client.createMany('contacts', Array.from({ length: 200 }, (_, i) => ({ firstname: 'Bulk', lastname: `B${i}` })), { batchSize: 10 });
+    const bulk = await client.createMany('contacts', Array.from({ length: 200 }, (_, i) => ({ firstname: 'Bulk', lastname: `B${i}` })), { batchSize: 10, bulkMessages: false });
     expect(bulk.failed).toEqual([]);
     expect(emulator.store.count('contacts') - before).toBe(350);
 
