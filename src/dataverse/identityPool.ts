@@ -6,7 +6,7 @@
  * `x-ms-dop-hint` and `Retry-After`); each attempt goes to the identity with the most room that is
  * not paused by a `Retry-After`, so a throttled identity's work fails over to the others.
  */
-import type { Clock } from './clock.js';
+import { abortReason, type Clock } from './clock.js';
 import { resolveConnection, type AuthSetting, type ConnectionOptions } from './connection.js';
 import { AdaptiveConcurrencyLimiter, type ConcurrencyOptions, type LimiterState } from './limiter.js';
 import { composePipeline, type PipelinePolicy, type SendRequest } from './pipeline.js';
@@ -42,6 +42,9 @@ interface Member {
 export class IdentityPool {
   private readonly members: Member[];
   private next = 0;
+  /** Attempts waiting for an identity with room (none is queued inside one identity's limiter). */
+  private waiters: (() => void)[] = [];
+  private timer: Promise<void> | undefined;
 
   constructor(
     identities: readonly IdentityOptions[],
@@ -91,15 +94,16 @@ export class IdentityPool {
   }
 
   /**
-   * The identity for the next attempt: among those not paused, the one with the most free room
-   * (limit minus in flight and queued), round robin among equals; when all are paused, the one
-   * whose pause ends first.
+   * The identity for the next attempt: among those not paused by a `Retry-After` and with a free
+   * slot, the one with the most free room, round robin among equals; `undefined` when none has.
+   * An attempt waits in the pool rather than in one identity's queue, so a pause of one identity
+   * never holds work another could send.
    */
-  private pick(): Member {
+  private pick(): Member | undefined {
     const now = this.clock.now();
     const n = this.members.length;
     let best: Member | undefined;
-    let bestRoom = -Infinity;
+    let bestRoom = 0;
     for (let k = 0; k < n; k++) {
       const member = this.members[(this.next + k) % n]!;
       const state = member.limiter.state();
@@ -111,15 +115,57 @@ export class IdentityPool {
       }
     }
     this.next = (this.next + 1) % n;
-    if (best) return best;
-    return this.members.reduce((a, b) => (b.limiter.state().pausedUntil < a.limiter.state().pausedUntil ? b : a));
+    return best;
+  }
+
+  private async choose(abortSignal: AbortSignal | undefined): Promise<Member> {
+    for (;;) {
+      if (abortSignal?.aborted) throw abortReason(abortSignal);
+      const member = this.pick();
+      if (member) return member;
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          abortSignal?.removeEventListener('abort', done);
+          resolve();
+        };
+        this.waiters.push(done);
+        abortSignal?.addEventListener('abort', done, { once: true });
+        this.armTimer();
+      });
+    }
+  }
+
+  /** When every identity is paused, wake the waiters as the earliest pause ends. */
+  private armTimer(): void {
+    if (this.timer) return;
+    const now = this.clock.now();
+    const ends = this.members.map((m) => m.limiter.state().pausedUntil).filter((t) => t > now);
+    if (ends.length < this.members.length) return;
+    this.timer = this.clock.sleep(Math.min(...ends) - now).then(() => {
+      this.timer = undefined;
+      this.wake();
+    });
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const resolve of waiters) resolve();
   }
 
   /** The pipeline's last policy: sends each attempt with the identity {@link pick} chooses. */
   policy(): PipelinePolicy {
     return {
       name: 'identityPool',
-      sendRequest: (request) => this.pick().send(request),
+      sendRequest: async (request) => {
+        const member = await this.choose(request.abortSignal);
+        try {
+          return await member.send(request);
+        } finally {
+          // A slot came free (or a pause began): let the waiting attempts choose again.
+          this.wake();
+        }
+      },
     };
   }
 }
