@@ -154,7 +154,8 @@ const identities: Benchmark = {
         let stored = 0;
         for (const row of emulator.store.scan('contacts')) if (row.values.firstname === tag) stored++;
         if (stored !== records) throw new Error(`${tag}: ${stored} rows stored, expected ${records}`);
-        if (!emulator.requestLog.some((e) => e.status === 429)) throw new Error('the ceiling was never reached: raise the work or lower the limits');
+        // One identity must meet its ceiling, or the comparison says nothing about it.
+        if (pool === 1 && !emulator.requestLog.some((e) => e.status === 429)) throw new Error('the ceiling was never reached: raise the work or lower the limits');
       } finally {
         client.close();
         await emulator.close();

@@ -150,11 +150,6 @@ export function entityReference(logicalName: string, id: string, primaryKey = `$
   return ref as EntityReference;
 }
 
-/** A record reference for a function parameter: `{"@odata.id":"accounts(<id>)"}`. */
-export function recordIdReference(entitySet: string, key: RecordKey): { '@odata.id': string } {
-  return { '@odata.id': recordPath(entitySet, key) };
-}
-
 /** The GUID at the end of an `OData-EntityId` URL (`…/accounts(<guid>)`), if any. */
 export function idFromEntityUrl(url: string | undefined): string | undefined {
   return parseGuid(url === undefined ? undefined : ENTITY_URL_ID.exec(url)?.[1]);
