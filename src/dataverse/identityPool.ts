@@ -36,6 +36,8 @@ interface Member {
   send: SendRequest;
   requests: number;
   throttled: number;
+  /** Chosen but not yet holding a limiter slot (choosing and acquiring are a microtask apart). */
+  reserved: number;
 }
 
 /** The identities of one client. */
@@ -58,11 +60,13 @@ export class IdentityPool {
     this.members = identities.map((identity, index) => {
       const { tokens } = resolveConnection({ ...connection, auth: identity.auth });
       const limiter = new AdaptiveConcurrencyLimiter(concurrency, clock);
-      const member: Member = { name: identity.name ?? `identity ${index + 1}`, limiter, send: () => Promise.reject(new Error('unreachable')), requests: 0, throttled: 0 };
+      const member: Member = { name: identity.name ?? `identity ${index + 1}`, limiter, send: () => Promise.reject(new Error('unreachable')), requests: 0, throttled: 0, reserved: 0 };
       const count: PipelinePolicy = {
         name: 'identityStats',
         async sendRequest(request, next) {
           member.requests++;
+          // The concurrency policy takes its slot synchronously from here on.
+          member.reserved--;
           const response = await next(request);
           if (response.status === 429) member.throttled++;
           return response;
@@ -108,13 +112,14 @@ export class IdentityPool {
       const member = this.members[(this.next + k) % n]!;
       const state = member.limiter.state();
       if (state.pausedUntil > now) continue;
-      const room = (state.limit - state.inFlight - state.queued) / Math.max(1, state.limit);
+      const room = (state.limit - state.inFlight - state.queued - member.reserved) / Math.max(1, state.limit);
       if (room > bestRoom) {
         best = member;
         bestRoom = room;
       }
     }
     this.next = (this.next + 1) % n;
+    if (best) best.reserved++;
     return best;
   }
 
