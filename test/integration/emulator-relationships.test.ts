@@ -125,6 +125,24 @@ describe('relationships as metadata', () => {
   });
 });
 
+describe('known differences', () => {
+  it('names ownership navigations of tables other than account and contact user_/team_/business_unit_<table>', async () => {
+    const journey = await create('msdyncrm_customerjourneys', { msdyncrm_name: 'Owned journey' });
+    const owned = await call('GET', `systemusers(${userId})/user_msdyncrm_customerjourney?$select=msdyncrm_name&$filter=msdyncrm_customerjourneyid eq ${journey}`);
+    expect(owned.json.value.map((row: any) => row.msdyncrm_customerjourneyid)).toEqual([journey]);
+    const byUnit = await call('GET', `businessunits?$select=name&$expand=business_unit_msdyncrm_customerjourney($select=msdyncrm_name;$filter=msdyncrm_customerjourneyid eq ${journey})`);
+    expect(byUnit.status).toBe(200);
+  });
+
+  it('has no collection navigations for createdby/modifiedby and no filters through lookup paths (501)', async () => {
+    const createdBy = await call('GET', `systemusers(${userId})?$expand=lk_accountbase_createdby`);
+    expect(createdBy.status).toBe(400);
+    expect(createdBy.json.error.code).toBe('0x0');
+    const path = await call('GET', `accounts?$filter=${encodeURIComponent("primarycontactid/fullname eq 'x'")}`);
+    expect(path.status).toBe(501);
+  });
+});
+
 describe('writes', () => {
   it('deep inserts single-valued and collection-valued navigation properties, nested, in one request', async () => {
     const answer = await call(
@@ -263,6 +281,8 @@ describe('writes', () => {
     expect(refused.status).toBe(400);
     expect(refused.json.error).toEqual({ code: '0x80040227', message: 'The object you tried to delete is associated with another object and cannot be deleted.' });
     expect(emulator.store.get('teams', team)).toBeDefined();
+    const unit = (await call('GET', 'WhoAmI')).json.BusinessUnitId;
+    expect((await call('DELETE', `businessunits(${unit})`)).json.error.code).toBe('0x80040227');
     expect((await call('DELETE', `accounts(${owned})`)).status).toBe(204);
     expect((await call('DELETE', `teams(${team})`)).status).toBe(204);
     expect((await call('GET', `teammemberships?$filter=teamid eq ${team}`)).json.value).toEqual([]);
@@ -333,10 +353,18 @@ describe('queries', () => {
     for (let i = 0; i < 15; i++) chain = `parentbusinessunitid($expand=${chain})`;
     const tooMany = await call('GET', `businessunits?$expand=${chain}`);
     expect(tooMany.status).toBe(400);
+    expect(tooMany.json.error.code).toBe('0x0');
     expect(tooMany.json.error.message).toContain('at most 15');
     const manyToMany = await call('GET', `teams?$expand=teammembership_association($select=fullname),businessunitid`);
     expect(manyToMany.status).toBe(400);
     expect(manyToMany.json.error.code).toBe('0x80060888');
+  });
+
+  it('applies $filter to a single-valued navigation property (null when the row does not match)', async () => {
+    const answer = await call('GET', `contacts?$select=lastname&$filter=_parentcustomerid_value eq ${account}&$expand=${encodeURIComponent("parentcustomerid_account($select=name;$filter=name eq 'Query account')")}`);
+    expect(answer.json.value.every((row: any) => row.parentcustomerid_account?.name === 'Query account')).toBe(true);
+    const none = await call('GET', `contacts?$select=lastname&$filter=_parentcustomerid_value eq ${account}&$expand=${encodeURIComponent("parentcustomerid_account($select=name;$filter=name eq 'Other')")}`);
+    expect(none.json.value.map((row: any) => row.parentcustomerid_account)).toEqual([null, null, null, null]);
   });
 
   it('expands a lookup as a reference with nav/$ref', async () => {
