@@ -18,6 +18,7 @@ import {
   unsupportedMediaType,
 } from './errors.js';
 import type { ResolvedEntity, ResolvedRegistry } from './entities/registry.js';
+import { BULK_MESSAGES, runBulkMessage } from './bulkMessages.js';
 import { jsonResponse, noContent, textResponse } from './http.js';
 import { decodeLiteral, parseKeyValues } from './odata/literals.js';
 import { entityDefinitionsResponse } from './metadata/entityDefinitions.js';
@@ -575,6 +576,10 @@ export class Engine {
 
   private boundOperation(scope: RequestScope, entity: ResolvedEntity, segment: Segment, id: string | undefined, binding: 'entity' | 'collection'): CoreResponse | Promise<CoreResponse> {
     const name = segment.name.slice(NAMESPACE.length);
+    if (binding === 'collection' && BULK_MESSAGES.has(name) && !this.parts.operations.has(name)) {
+      if (scope.request.method !== 'POST' || segment.key !== undefined) throw noHttpResource(`${scope.root}${scope.path}`);
+      return runBulkMessage(name, entity, this.readJson(scope), { store: this.parts.store, writer: this.parts.writer, session: scope.session, root: scope.root });
+    }
     const operation = this.parts.operations.get(name);
     if (!operation || (operation.binding ?? 'none') !== binding || (operation.boundEntitySets && !operation.boundEntitySets.includes(entity.definition.entitySet))) {
       throw segmentNotFound(segment.name);

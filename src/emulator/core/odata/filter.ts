@@ -11,8 +11,9 @@ import type { AttributeDefinition, RowValues } from '../types.js';
 import type { ResolvedRegistry } from '../entities/registry.js';
 import { compileLambda, lambdaPath, type LambdaNode } from './lambda.js';
 import { GUID_PATTERN } from '../../../util/guid.js';
+import { compileQueryFunction, parseQueryFunctionCall, queryFunctionCallLength, type QueryFunctionCall } from './queryFunctions.js';
 
-type TokenKind = 'open' | 'close' | 'comma' | 'colon' | 'string' | 'number' | 'guid' | 'datetime' | 'word' | 'alias' | 'end';
+type TokenKind = 'open' | 'close' | 'comma' | 'colon' | 'string' | 'number' | 'guid' | 'datetime' | 'word' | 'alias' | 'call' | 'end';
 
 interface Token {
   kind: TokenKind;
@@ -29,7 +30,8 @@ export type FilterNode =
   | { kind: 'compare'; operator: ComparisonOperator; left: Operand; right: Operand }
   | { kind: 'function'; name: 'contains' | 'startswith' | 'endswith'; target: Operand; argument: Operand }
   | { kind: 'operand'; operand: Operand }
-  | LambdaNode;
+  | LambdaNode
+  | { kind: 'queryFunction'; call: QueryFunctionCall };
 
 export type Operand = { kind: 'property'; name: string } | { kind: 'literal'; type: ValueKind; value: string | number | boolean | null };
 
@@ -83,6 +85,12 @@ export function tokenize(source: string): Token[] {
       }
       tokens.push({ kind: 'string', text: value, position: i });
       i = j + 1;
+      continue;
+    } else if (char === 'M' && queryFunctionCallLength(rest) > 0) {
+      // A whole `Microsoft.Dynamics.CRM.Name(...)` call is one token (its lists use brackets).
+      const length = queryFunctionCallLength(rest);
+      tokens.push({ kind: 'call', text: rest.slice(0, length), position: i });
+      i += length;
       continue;
     } else {
       const match =
@@ -157,6 +165,10 @@ export function parseFilter(source: string, aliases: ReadonlyMap<string, string>
       depth--;
       expect('close', "')'");
       return inner;
+    }
+    if (token.kind === 'call') {
+      next();
+      return { kind: 'queryFunction', call: parseQueryFunctionCall(token.text, token.position, aliases) };
     }
     if (token.kind === 'word' && FUNCTIONS.has(token.text) && tokens[index + 1]?.kind === 'open') {
       next();
@@ -376,6 +388,8 @@ export function compileFilter(node: FilterNode, entity: ResolvedEntity, registry
     }
     case 'lambda':
       return compileLambda(node, entity, registry, compileFilter);
+    case 'queryFunction':
+      return compileQueryFunction(node.call, (name) => resolveProperty(entity, name));
     case 'operand': {
       const getter = operand(node.operand);
       if (getter.kind !== 'boolean') throw badRequest(`The $filter expression must evaluate to Edm.Boolean, but found ${EDM[getter.kind]}.`);
