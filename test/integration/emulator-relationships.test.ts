@@ -227,6 +227,32 @@ describe('writes', () => {
     expect((await call('GET', `accounts(${account})?$select=_primarycontactid_value`)).json._primarycontactid_value).toBeNull();
   });
 
+  it('disassociates on update with the navigation property set to null, and refuses deep insert and collection binds on update', async () => {
+    const contact = await create('contacts', { lastname: 'Nulled' });
+    const account = await create('accounts', { name: 'Update binds', 'primarycontactid@odata.bind': `/contacts(${contact})` });
+    expect((await call('PATCH', `accounts(${account})`, { primarycontactid: null })).status).toBe(204);
+    expect((await call('GET', `accounts(${account})?$select=_primarycontactid_value`)).json._primarycontactid_value).toBeNull();
+    const child = await create('contacts', { lastname: 'Child', 'parentcustomerid_account@odata.bind': `/accounts(${account})` });
+    expect((await call('PATCH', `contacts(${child})`, { parentcustomerid_account: null })).status).toBe(204);
+    expect((await call('GET', `contacts(${child})?$select=_parentcustomerid_value`)).json._parentcustomerid_value).toBeNull();
+
+    const deep = await call('PATCH', `accounts(${account})`, { primarycontactid: { lastname: 'New' } });
+    expect(deep.status).toBe(400);
+    expect(deep.json.error).toEqual({ code: '0x80044331', message: 'A validation error occurred.  Deep insert is only supported on create.' });
+    const binds = await call('PATCH', `accounts(${account})`, { 'contact_customer_accounts@odata.bind': [`/contacts(${contact})`] });
+    expect(binds.status).toBe(400);
+    expect(binds.json.error.message).toContain(`POST accounts(${account})/contact_customer_accounts/$ref`);
+  });
+
+  it('counts the rows of a navigation property with $count=true', async () => {
+    const account = await create('accounts', { name: 'Counted', contact_customer_accounts: [{ lastname: 'A' }, { lastname: 'B' }, { lastname: 'C' }] });
+    const page = await call('GET', `accounts(${account})/contact_customer_accounts?$select=lastname&$count=true&$top=1`);
+    expect(page.json['@odata.count']).toBe(3);
+    expect(page.json.value).toHaveLength(1);
+    const refs = await call('GET', `accounts(${account})/contact_customer_accounts/$ref?$count=true`);
+    expect(refs.json['@odata.count']).toBe(3);
+  });
+
   it('associates many-to-many rows, refuses a duplicate association, and keeps the intersect table read-only', async () => {
     const team = await create('teams', { name: 'N:N' });
     const user = await create('systemusers', { fullname: 'Linked User' });

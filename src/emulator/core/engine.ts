@@ -498,6 +498,7 @@ export class Engine {
       const page = queryRelated(relatedRows(this.parts.store, entity, collection, id), options, {});
       return jsonResponse(200, {
         '@odata.context': `${scope.root}$metadata#Collection($ref)`,
+        ...(page.count === undefined ? {} : { '@odata.count': page.count }),
         value: page.rows.map((item) => ({ '@odata.id': this.entityUrl(scope, collection.entitySet, item.id) })),
       });
     }
@@ -541,10 +542,9 @@ export class Engine {
       const options = parseOptions(scope.query, child, this.parts.registry, { loose: this.parts.loose });
       const page = queryRelated(relatedRows(this.parts.store, entity, collection, id), options, { ...(scope.prefer.maxPageSize === undefined ? {} : { pageSize: scope.prefer.maxPageSize }) });
       const context = this.renderContext(scope, options);
-      const body: Record<string, unknown> = {
-        '@odata.context': this.contextUrl(scope, collection.entitySet, options),
-        value: page.rows.map((item) => this.render(child, item, options, context)),
-      };
+      const body: Record<string, unknown> = { '@odata.context': this.contextUrl(scope, collection.entitySet, options) };
+      if (page.count !== undefined) body['@odata.count'] = page.count;
+      body.value = page.rows.map((item) => this.render(child, item, options, context));
       if (page.nextSkipToken !== undefined) {
         const kept = scope.query.raw.filter((pair) => !/^(%24|\$)skiptoken=/i.test(pair));
         kept.push(`$skiptoken=${encodeURIComponent(page.nextSkipToken)}`);

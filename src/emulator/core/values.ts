@@ -192,6 +192,14 @@ export function convertBody(entity: ResolvedEntity, body: unknown, resolveConten
     const attribute = entity.attributes.get(key);
     // Deep insert: https://learn.microsoft.com/power-apps/developer/data-platform/webapi/create-entity-web-api#create-related-table-rows-in-one-operation
     const lookup = entity.navigation.get(key);
+    if (lookup && value === null) {
+      // Disassociate on update with the navigation property's name set to null.
+      // https://learn.microsoft.com/power-apps/developer/data-platform/webapi/associate-disassociate-entities-using-web-api#disassociate-tables-on-update
+      if (lookup.readOnly) continue;
+      values[lookup.name] = null;
+      values[`${lookup.name}@type`] = null;
+      continue;
+    }
     if (lookup && (!attribute || isJsonObject(value))) {
       if (!isJsonObject(value)) throw badRequest(`The single-valued navigation property '${key}' needs a JSON object (a row to create), or bind an existing row with '${key}@odata.bind'.`);
       if (lookup.readOnly) throw badRequest(`The navigation property '${key}' is read-only.`);

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { Tables } from '../../model/names.js';
 import {
+  badRequest,
   duplicateRecord,
   notSupported,
   recordNotFound,
@@ -252,7 +253,13 @@ export class Writer {
     if (entity.definition.readOnly || entity.definition.internal) throw notSupported();
     const converted = convertBody(entity, body, resolveContentId);
     if (converted.id !== undefined && converted.id !== id) throw validation(`The primary key in the body (${converted.id}) differs from the one in the URL (${id}).`);
-    if (converted.deepInserts.length > 0) throw validation('Deep insert is only supported on create.');
+    // Deep insert and collection binds exist on create only; on update, associate through $ref.
+    // https://learn.microsoft.com/power-apps/developer/data-platform/webapi/associate-disassociate-entities-using-web-api
+    if (converted.deepInserts.length > 0 || converted.singleInserts.length > 0) throw validation('Deep insert is only supported on create.');
+    if (converted.collectionBinds.length > 0) {
+      const name = converted.collectionBinds[0]!.navigation.name;
+      throw badRequest(`Binding rows to the collection-valued navigation property '${name}' is possible on create only; on update, add each row with POST ${entitySet}(${id})/${name}/$ref.`);
+    }
     this.checkReferences(converted);
     return this.update(entity, id, converted.values, session);
   }
