@@ -23,6 +23,7 @@ import { jsonResponse, noContent, textResponse } from './http.js';
 import { decodeLiteral, parseKeyValues } from './odata/literals.js';
 import { entityDefinitionsResponse } from './metadata/entityDefinitions.js';
 import { csdlDocument, serviceDocument } from './metadata/csdl.js';
+import { tableDefinitionsRoute } from './metadata/tableDefinitions.js';
 import { parsePrefer, MAX_PAGE_SIZE, type Preferences } from './odata/prefer.js';
 import { parseOptions, parseQueryString, runQuery, splitTopLevel, type ExpandOption, type QueryOptions, type QueryParameters } from './odata/query.js';
 import { queryRelated } from './odata/related.js';
@@ -129,6 +130,9 @@ export class Engine {
     }
     if (first.name === '$batch') throw badRequest('$batch must be sent as POST multipart/mixed to the service root.');
     if (first.name === 'EntityDefinitions') {
+      // Tables and columns created at run time (POST), and the reads of what was created.
+      const created = tableDefinitionsRoute({ root: scope.root, method, key: first.key, rest: segments.slice(1), query: scope.query.values, readBody: () => this.readJson(scope), registry: this.parts.registry, store: this.parts.store, core: this.parts.core() });
+      if (created) return created;
       if (method !== 'GET') throw notSupported('The emulator serves EntityDefinitions read-only.');
       return entityDefinitionsResponse(scope.root, this.parts.registry, first.key, segments.slice(1).map((s) => s.name), scope.query, this.parts.loose);
     }

@@ -15,6 +15,7 @@ import { coreOperations, type OperationRegistry } from './operations.js';
 import { openStore } from './store.js';
 import type { CoreRequest, CoreResponse, EmulatorCore, EmulatorCoreOptions, RowValues, SystemWrite } from './types.js';
 import { Writer } from './writes.js';
+import { loadRuntimeTables } from './metadata/tableDefinitions.js';
 
 /** Stable ids of the emulated organization, its root business unit and the default system user. */
 export const DEFAULT_IDENTITY = Object.freeze({
@@ -93,6 +94,7 @@ export async function createEmulatorCore(options: EmulatorCoreOptions = {}): Pro
   );
   const store = openStore(options.dataDir === undefined ? {} : { dataDir: options.dataDir });
   registry.store = store;
+  loadRuntimeTables(registry, store);
   const operations: OperationRegistry = new Map(Object.entries(coreOperations()));
   for (const plugin of plugins) for (const [name, handler] of Object.entries(plugin.operations ?? {})) operations.set(name, handler);
   const identity = { ...DEFAULT_IDENTITY };

@@ -12,11 +12,12 @@ import { customApiEntities } from './customApis.js';
 import { marketingEntities } from './marketing.js';
 import { platformEntities } from './platform.js';
 import { coreRelationships, relationshipEntities } from './relationships.js';
+import { RUNTIME_TABLES } from '../metadata/tableDefinitions.js';
 
 export { coreRelationships };
 
 /** Every table the core serves without plugins. */
-export const coreEntities: EntityDefinition[] = [...marketingEntities, ...platformEntities, ...customApiEntities, ...channelEntities, ...relationshipEntities];
+export const coreEntities: EntityDefinition[] = [...marketingEntities, ...platformEntities, ...customApiEntities, ...channelEntities, ...relationshipEntities, RUNTIME_TABLES];
 
 /** A one-to-many relationship as seen from the parent's collection-valued navigation property. */
 export interface OneToManyCollection {
@@ -222,6 +223,8 @@ export interface ResolvedRegistry extends EntityRegistry {
   store?: EmulatorStore;
   resolved(entitySet: string): ResolvedEntity | undefined;
   resolvedByLogicalName(logicalName: string): ResolvedEntity | undefined;
+  /** Add (or replace) a table at run time: tables created through the metadata API. */
+  register(definition: EntityDefinition): void;
 }
 
 /**
@@ -232,11 +235,12 @@ export interface ResolvedRegistry extends EntityRegistry {
 export function createRegistry(definitions: EntityDefinition[], relationships: RelationshipDefinition[] = coreRelationships): ResolvedRegistry {
   const bySet = new Map<string, ResolvedEntity>();
   const byLogical = new Map<string, ResolvedEntity>();
-  for (const definition of definitions) {
+  const register = (definition: EntityDefinition): void => {
     const entry = resolve(definition);
     bySet.set(definition.entitySet, entry);
     byLogical.set(definition.logicalName, entry);
-  }
+  };
+  for (const definition of definitions) register(definition);
   link(bySet, relationships);
   return {
     bySet: (entitySet) => bySet.get(entitySet)?.definition,
@@ -245,5 +249,6 @@ export function createRegistry(definitions: EntityDefinition[], relationships: R
     attribute: (entitySet, name) => bySet.get(entitySet)?.attributes.get(name),
     resolved: (entitySet) => bySet.get(entitySet),
     resolvedByLogicalName: (logicalName) => byLogical.get(logicalName),
+    register,
   };
 }
