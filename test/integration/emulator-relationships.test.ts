@@ -268,6 +268,31 @@ describe('writes', () => {
     expect((await call('GET', `teams(${team})/teammembership_association/$ref`)).json.value).toEqual([]);
   });
 
+  it('deep inserts and associates inside a $batch change set with Content-ID references, atomically', async () => {
+    const boundary = `batch_${randomUUID()}`;
+    const changeset = `changeset_${randomUUID()}`;
+    const part = (contentId: string, method: string, url: string, body: unknown) =>
+      [`--${changeset}`, 'Content-Type: application/http', 'Content-Transfer-Encoding: binary', `Content-ID: ${contentId}`, '', `${method} ${url} HTTP/1.1`, 'Content-Type: application/json; type=entry', '', JSON.stringify(body)].join('\r\n');
+    const name = `Batch ${randomUUID()}`;
+    const body = [
+      `--${boundary}`,
+      `Content-Type: multipart/mixed; boundary=${changeset}`,
+      '',
+      part('1', 'POST', `${root}accounts`, { name, contact_customer_accounts: [{ lastname: 'Deep in batch' }] }),
+      part('2', 'POST', `${root}contacts`, { lastname: 'Bound in batch' }),
+      part('3', 'POST', '$1/contact_customer_accounts/$ref', { '@odata.id': '$2' }),
+      `--${changeset}--`,
+      `--${boundary}--`,
+      '',
+    ].join('\r\n');
+    const response = await fetch(`${root}$batch`, { method: 'POST', headers: { 'Content-Type': `multipart/mixed;boundary=${boundary}` }, body });
+    const text = await response.text();
+    expect([...text.matchAll(/^HTTP\/1\.1 (\d{3})/gm)].map((match) => match[1])).toEqual(['204', '204', '204']);
+    const account = [...emulator.store.scan('accounts')].find((row) => row.values.name === name)!;
+    const children = await call('GET', `accounts(${account.id})/contact_customer_accounts?$select=lastname`);
+    expect(children.json.value.map((row: any) => row.lastname).sort()).toEqual(['Bound in batch', 'Deep in batch']);
+  });
+
   it('refuses a binding to a missing row with 0x80040217, on create, update, $ref and deep insert', async () => {
     const missing = randomUUID();
     const message = `contact With Id = ${missing} Does Not Exist`;
