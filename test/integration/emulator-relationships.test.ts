@@ -178,6 +178,18 @@ describe('writes', () => {
     expect({ accounts: emulator.store.count('accounts'), contacts: emulator.store.count('contacts') }).toEqual(before);
   });
 
+  it('refuses a deep insert nested more than 50 levels with 400, writing nothing', async () => {
+    const before = emulator.store.count('contacts');
+    const nest = (levels: number) => '{"lastname":"n","contact_customer_contacts":['.repeat(levels) + '{"lastname":"leaf"}' + ']}'.repeat(levels);
+    const post = (body: string) => fetch(`${root}contacts`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+    const tooDeep = await post(nest(5000));
+    expect(tooDeep.status).toBe(400);
+    expect(((await tooDeep.json()) as any).error.message).toContain('more than 50 levels');
+    expect(emulator.store.count('contacts')).toBe(before);
+    expect((await post(nest(50))).status).toBe(204);
+    expect(emulator.store.count('contacts')).toBe(before + 51);
+  });
+
   it('deep inserts into a many-to-many relationship and binds existing rows on create', async () => {
     const member = await create('systemusers', { fullname: 'Member One' });
     const team = await create('teams', {

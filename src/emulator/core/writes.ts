@@ -33,6 +33,9 @@ export interface Identity {
   userId: string;
 }
 
+/** Deepest nesting of related rows in one deep insert (Dataverse documents none; this keeps recursion bounded). */
+export const MAX_DEEP_INSERT_DEPTH = 50;
+
 export class Writer {
   constructor(
     private readonly store: EmulatorStore,
@@ -140,7 +143,16 @@ export class Writer {
    * https://learn.microsoft.com/power-apps/developer/data-platform/webapi/create-entity-web-api#create-related-table-rows-in-one-operation
    * @returns the id and the stored values.
    */
-  createFromBody(entitySet: string, body: unknown, session: WriteSession, options: { id?: string; resolveContentId?: ContentIdResolver } = {}): { id: string; values: RowValues } {
+  createFromBody(
+    entitySet: string,
+    body: unknown,
+    session: WriteSession,
+    options: { id?: string; resolveContentId?: ContentIdResolver; depth?: number } = {},
+  ): { id: string; values: RowValues } {
+    const depth = options.depth ?? 0;
+    if (depth > MAX_DEEP_INSERT_DEPTH) {
+      throw badRequest(`The deep insert nests related rows more than ${MAX_DEEP_INSERT_DEPTH} levels deep; create the deepest rows in a separate request.`);
+    }
     const entity = this.entity(entitySet);
     if (entity.definition.readOnly || entity.definition.internal) throw notSupported();
     const converted = convertBody(entity, body, options.resolveContentId);
@@ -148,7 +160,7 @@ export class Writer {
       throw validation(`The primary key in the body (${converted.id}) differs from the one in the URL (${options.id}).`);
     }
     const id = options.id ?? converted.id ?? randomUUID();
-    const nested = options.resolveContentId ? { resolveContentId: options.resolveContentId } : {};
+    const nested = { depth: depth + 1, ...(options.resolveContentId ? { resolveContentId: options.resolveContentId } : {}) };
     this.checkReferences(converted);
     for (const single of converted.singleInserts) {
       const created = this.createFromBody(single.entitySet, single.body, session, nested);
