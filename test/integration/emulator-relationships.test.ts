@@ -112,6 +112,8 @@ describe('relationships as metadata', () => {
     expect(csdl).toContain('<NavigationProperty Name="teammembership_association" Type="Collection(mscrm.team)"/>');
     expect(csdl).toContain('<NavigationProperty Name="teammembership_association" Type="Collection(mscrm.systemuser)"/>');
     expect(csdl).toContain('<NavigationProperty Name="owninguser" Type="mscrm.systemuser"/>');
+    expect(csdl).toContain('<NavigationProperty Name="parentcustomerid_account" Type="mscrm.account"/>');
+    expect(csdl).toContain('<NavigationProperty Name="parentcustomerid_contact" Type="mscrm.contact"/>');
   });
 
   it('relates the marketing tables through their lookups: a journey lists its iterations and deletes them with it', async () => {
