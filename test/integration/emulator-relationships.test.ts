@@ -473,5 +473,8 @@ describe('queries', () => {
     expect(unprefixed.status).toBe(400);
     const single = await call('GET', `accounts?$filter=${encodeURIComponent(`primarycontactid/any(c:c/lastname eq 'x')`)}`);
     expect(single.status).toBe(400);
+    const behindLookup = await call('GET', `accounts?$filter=${encodeURIComponent(`primarycontactid/contact_customer_contacts/any(c:c/lastname eq 'x')`)}`);
+    expect(behindLookup.status).toBe(400);
+    expect(behindLookup.json.error.message).toContain('not supported');
   });
 });
