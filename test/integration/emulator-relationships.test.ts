@@ -256,6 +256,18 @@ describe('writes', () => {
     expect(binds.json.error.message).toContain(`POST accounts(${account})/contact_customer_accounts/$ref`);
   });
 
+  it('reads one row of a collection-valued navigation property, 404 when it is not related', async () => {
+    const account = await create('accounts', { name: 'One related', contact_customer_accounts: [{ lastname: 'Related' }] });
+    const stranger = await create('contacts', { lastname: 'Stranger' });
+    const children = await call('GET', `accounts(${account})/contact_customer_accounts?$select=contactid`);
+    const childId = children.json.value[0].contactid;
+    const one = await call('GET', `accounts(${account})/contact_customer_accounts(${childId})?$select=lastname`);
+    expect(one.json).toMatchObject({ contactid: childId, lastname: 'Related' });
+    const other = await call('GET', `accounts(${account})/contact_customer_accounts(${stranger})`);
+    expect(other.status).toBe(404);
+    expect(other.json.error.code).toBe('0x80040217');
+  });
+
   it('counts the rows of a navigation property with $count=true', async () => {
     const account = await create('accounts', { name: 'Counted', contact_customer_accounts: [{ lastname: 'A' }, { lastname: 'B' }, { lastname: 'C' }] });
     const page = await call('GET', `accounts(${account})/contact_customer_accounts?$select=lastname&$count=true&$top=1`);

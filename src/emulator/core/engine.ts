@@ -343,6 +343,7 @@ export class Engine {
     if (rest.length === 1 && next.name.startsWith(NAMESPACE)) return this.boundOperation(scope, entity, next, key.id, 'entity');
     if (key.id === undefined) throw recordNotFound(entity.definition.logicalName, first.key);
     if (rest.length === 1 && next.key === undefined) return this.property(scope, entity, key.id, next.name);
+    if (rest.length === 1 && next.key !== undefined && entity.collections.has(next.name)) return this.relatedRow(scope, entity, key.id, next.name, next.key);
     if (rest.length === 2 && rest[1]!.name === '$ref' && rest[1]!.key === undefined) return this.reference(scope, entity, key.id, rest[0]!);
     throw segmentNotFound(rest.map((segment) => segment.name).join('/'));
   }
@@ -520,6 +521,18 @@ export class Engine {
       return noContent();
     }
     throw notSupported();
+  }
+
+  /** `GET <set>(<id>)/<collection>(<child id>)`: one row of a collection-valued navigation property (404 when not related). */
+  private relatedRow(scope: RequestScope, entity: ResolvedEntity, id: string, name: string, childKey: string): CoreResponse {
+    if (scope.request.method !== 'GET') throw notSupported();
+    const relation = entity.collections.get(name)!;
+    const child = this.parts.registry.resolved(relation.entitySet)!;
+    const childId = childKey.replace(/^\{|\}$/g, '').toLowerCase();
+    if (!isGuid(childId)) throw badRequest(`The key '${childKey}' of '${name}' must be a GUID.`);
+    if (!this.parts.store.get(entity.definition.entitySet, id)) throw recordNotFound(entity.definition.logicalName, id);
+    if (!relatedRows(this.parts.store, entity, relation, id).some((row) => row.id === childId)) throw recordNotFound(child.definition.logicalName, childId);
+    return this.read(scope, child, childId);
   }
 
   /** `GET|PUT|DELETE <set>(<id>)/<property>` and `GET <set>(<id>)/<lookup nav>`. */
