@@ -62,14 +62,14 @@ function send(probe: Probe): Promise<Outcome> {
 
 const sets = ['accounts', 'contacts', 'msdyncrm_customerjourneys', 'msdyncrm_segments', 'customapis', 'systemusers', 'EntityDefinitions', 'WhoAmI', '$batch', '$metadata', ''];
 const methods = ['GET', 'POST', 'PATCH', 'DELETE', 'PUT', 'OPTIONS', 'HEAD'];
-const filterWords = ['eq', 'ne', 'gt', 'ge', 'lt', 'le', 'and', 'or', 'not', '(', ')', ',', "'", "''", 'null', 'true', 'false', 'contains(', 'startswith(', 'endswith(', 'fullname', 'name', 'statecode', '_ownerid_value', 'createdon', '2024-01-01', '2024-13-45T99:99:99Z', '00000000-0000-0000-0000-000000000000', '1', '-1.5e400', '@p1', 'Microsoft.Dynamics.CRM.In(', 'a/b', '$', '%', '%zz', '\u0000', '\ud83d\ude00', ' '];
+const filterWords = ['eq', 'ne', 'gt', 'ge', 'lt', 'le', 'and', 'or', 'not', '(', ')', ',', "'", "''", 'null', 'true', 'false', 'contains(', 'startswith(', 'endswith(', 'fullname', 'name', 'statecode', '_ownerid_value', 'createdon', '2024-01-01', '2024-13-45T99:99:99Z', '00000000-0000-0000-0000-000000000000', '1', '-1.5e400', '@p1', 'Microsoft.Dynamics.CRM.In(', 'a/b', 'contact_customer_accounts/any(', 'contact_customer_accounts/all(c:', 'c:', 'c/lastname', 'primarycontactid/fullname', ':', '$', '%', '%zz', '\u0000', '\ud83d\ude00', ' '];
 
 const garbageUrl = fc.record({
   method: fc.constantFrom(...methods),
   prefix: fc.constantFrom('/api/data/v9.2/', '/api/data/v9.0/', '/api/data/v8.2/', '/', '/api/data/v9.2', '/v1.0/users/', '//api//data/'),
   rest: fc.string({ unit: 'binary', maxLength: 120 }),
   set: fc.constantFrom(...sets),
-  suffix: fc.constantFrom('', '(', ')', "(name='x')", '(00000000-0000-0000-0000-000000000001)', '/$count', '/$ref', '/Microsoft.Dynamics.CRM.Foo()', '(abc)/x/y/z', '?$top=abc', '?$select=', '?$expand=ownerid($expand=x)', '?$skiptoken=%%%', "?$orderby=name desc desc", '?$count=true&$count=false', '?$apply=groupby((name))'),
+  suffix: fc.constantFrom('', '(', ')', "(name='x')", '(00000000-0000-0000-0000-000000000001)', '/$count', '/$ref', '/Microsoft.Dynamics.CRM.Foo()', '(abc)/x/y/z', '?$top=abc', '?$select=', '?$expand=ownerid($expand=x)', '?$skiptoken=%%%', "?$orderby=name desc desc", '?$count=true&$count=false', '?$apply=groupby((name))', '(00000000-0000-0000-0000-000000000001)/contact_customer_accounts/$ref', '?$expand=contact_customer_accounts($expand=owninguser($expand=', '/teammembership_association(x)/$ref'),
 }).map(({ method, prefix, rest, set, suffix }): Probe => ({ method, path: toPath(`${prefix}${set}${suffix}${rest}`), headers: {} }));
 
 const garbageFilter = fc.record({

@@ -343,6 +343,7 @@ export class Engine {
     if (rest.length === 1 && next.name.startsWith(NAMESPACE)) return this.boundOperation(scope, entity, next, key.id, 'entity');
     if (key.id === undefined) throw recordNotFound(entity.definition.logicalName, first.key);
     if (rest.length === 1 && next.key === undefined) return this.property(scope, entity, key.id, next.name);
+    if (rest.length === 1 && next.key !== undefined && entity.collections.has(next.name)) return this.relatedRow(scope, entity, key.id, next.name, next.key);
     if (rest.length === 2 && rest[1]!.name === '$ref' && rest[1]!.key === undefined) return this.reference(scope, entity, key.id, rest[0]!);
     throw segmentNotFound(rest.map((segment) => segment.name).join('/'));
   }
@@ -502,6 +503,7 @@ export class Engine {
       const page = queryRelated(relatedRows(this.parts.store, entity, collection, id), options, {});
       return jsonResponse(200, {
         '@odata.context': `${scope.root}$metadata#Collection($ref)`,
+        ...(page.count === undefined ? {} : { '@odata.count': page.count }),
         value: page.rows.map((item) => ({ '@odata.id': this.entityUrl(scope, collection.entitySet, item.id) })),
       });
     }
@@ -519,6 +521,18 @@ export class Engine {
       return noContent();
     }
     throw notSupported();
+  }
+
+  /** `GET <set>(<id>)/<collection>(<child id>)`: one row of a collection-valued navigation property (404 when not related). */
+  private relatedRow(scope: RequestScope, entity: ResolvedEntity, id: string, name: string, childKey: string): CoreResponse {
+    if (scope.request.method !== 'GET') throw notSupported();
+    const relation = entity.collections.get(name)!;
+    const child = this.parts.registry.resolved(relation.entitySet)!;
+    const childId = childKey.replace(/^\{|\}$/g, '').toLowerCase();
+    if (!isGuid(childId)) throw badRequest(`The key '${childKey}' of '${name}' must be a GUID.`);
+    if (!this.parts.store.get(entity.definition.entitySet, id)) throw recordNotFound(entity.definition.logicalName, id);
+    if (!relatedRows(this.parts.store, entity, relation, id).some((row) => row.id === childId)) throw recordNotFound(child.definition.logicalName, childId);
+    return this.read(scope, child, childId);
   }
 
   /** `GET|PUT|DELETE <set>(<id>)/<property>` and `GET <set>(<id>)/<lookup nav>`. */
@@ -545,10 +559,9 @@ export class Engine {
       const options = parseOptions(scope.query, child, this.parts.registry, { loose: this.parts.loose });
       const page = queryRelated(relatedRows(this.parts.store, entity, collection, id), options, { ...(scope.prefer.maxPageSize === undefined ? {} : { pageSize: scope.prefer.maxPageSize }) });
       const context = this.renderContext(scope, options);
-      const body: Record<string, unknown> = {
-        '@odata.context': this.contextUrl(scope, collection.entitySet, options),
-        value: page.rows.map((item) => this.render(child, item, options, context)),
-      };
+      const body: Record<string, unknown> = { '@odata.context': this.contextUrl(scope, collection.entitySet, options) };
+      if (page.count !== undefined) body['@odata.count'] = page.count;
+      body.value = page.rows.map((item) => this.render(child, item, options, context));
       if (page.nextSkipToken !== undefined) {
         const kept = scope.query.raw.filter((pair) => !/^(%24|\$)skiptoken=/i.test(pair));
         kept.push(`$skiptoken=${encodeURIComponent(page.nextSkipToken)}`);

@@ -190,21 +190,29 @@ export function convertBody(entity: ResolvedEntity, body: unknown, resolveConten
       continue;
     }
     const attribute = entity.attributes.get(key);
+    // Deep insert: https://learn.microsoft.com/power-apps/developer/data-platform/webapi/create-entity-web-api#create-related-table-rows-in-one-operation
+    const lookup = entity.navigation.get(key);
+    if (lookup && value === null) {
+      // Disassociate on update with the navigation property's name set to null.
+      // https://learn.microsoft.com/power-apps/developer/data-platform/webapi/associate-disassociate-entities-using-web-api#disassociate-tables-on-update
+      if (lookup.readOnly) continue;
+      values[lookup.name] = null;
+      values[`${lookup.name}@type`] = null;
+      continue;
+    }
+    if (lookup && (!attribute || isJsonObject(value))) {
+      if (!isJsonObject(value)) throw badRequest(`The single-valued navigation property '${key}' needs a JSON object (a row to create), or bind an existing row with '${key}@odata.bind'.`);
+      if (lookup.readOnly) throw badRequest(`The navigation property '${key}' is read-only.`);
+      const entitySet = entity.navigationTargets.get(key) ?? lookup.targets?.[0];
+      if (entitySet === undefined) throw unknownProperty(key, logicalName);
+      converted.singleInserts.push({ attribute: lookup, entitySet, body: value });
+      continue;
+    }
     if (!attribute) {
-      // Deep insert: https://learn.microsoft.com/power-apps/developer/data-platform/webapi/create-entity-web-api#create-related-table-rows-in-one-operation
       const collection = entity.collections.get(key);
       if (collection) {
         if (!Array.isArray(value)) throw badRequest(`The collection-valued navigation property '${key}' needs an array of objects.`);
         converted.deepInserts.push({ navigation: collection, bodies: value });
-        continue;
-      }
-      const lookup = entity.navigation.get(key);
-      if (lookup) {
-        if (!isJsonObject(value)) throw badRequest(`The single-valued navigation property '${key}' needs a JSON object (a row to create), or bind an existing row with '${key}@odata.bind'.`);
-        if (lookup.readOnly) throw badRequest(`The navigation property '${key}' is read-only.`);
-        const entitySet = entity.navigationTargets.get(key) ?? lookup.targets?.[0];
-        if (entitySet === undefined) throw unknownProperty(key, logicalName);
-        converted.singleInserts.push({ attribute: lookup, entitySet, body: value });
         continue;
       }
       throw unknownProperty(key, logicalName);

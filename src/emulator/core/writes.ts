@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { Tables } from '../../model/names.js';
 import {
+  badRequest,
   duplicateRecord,
   notSupported,
   recordNotFound,
@@ -31,6 +32,9 @@ export interface Identity {
   businessUnitId: string;
   userId: string;
 }
+
+/** Deepest nesting of related rows in one deep insert (Dataverse documents none; this keeps recursion bounded). */
+export const MAX_DEEP_INSERT_DEPTH = 50;
 
 export class Writer {
   constructor(
@@ -139,7 +143,16 @@ export class Writer {
    * https://learn.microsoft.com/power-apps/developer/data-platform/webapi/create-entity-web-api#create-related-table-rows-in-one-operation
    * @returns the id and the stored values.
    */
-  createFromBody(entitySet: string, body: unknown, session: WriteSession, options: { id?: string; resolveContentId?: ContentIdResolver } = {}): { id: string; values: RowValues } {
+  createFromBody(
+    entitySet: string,
+    body: unknown,
+    session: WriteSession,
+    options: { id?: string; resolveContentId?: ContentIdResolver; depth?: number } = {},
+  ): { id: string; values: RowValues } {
+    const depth = options.depth ?? 0;
+    if (depth > MAX_DEEP_INSERT_DEPTH) {
+      throw badRequest(`The deep insert nests related rows more than ${MAX_DEEP_INSERT_DEPTH} levels deep; create the deepest rows in a separate request.`);
+    }
     const entity = this.entity(entitySet);
     if (entity.definition.readOnly || entity.definition.internal) throw notSupported();
     const converted = convertBody(entity, body, options.resolveContentId);
@@ -147,7 +160,7 @@ export class Writer {
       throw validation(`The primary key in the body (${converted.id}) differs from the one in the URL (${options.id}).`);
     }
     const id = options.id ?? converted.id ?? randomUUID();
-    const nested = options.resolveContentId ? { resolveContentId: options.resolveContentId } : {};
+    const nested = { depth: depth + 1, ...(options.resolveContentId ? { resolveContentId: options.resolveContentId } : {}) };
     this.checkReferences(converted);
     for (const single of converted.singleInserts) {
       const created = this.createFromBody(single.entitySet, single.body, session, nested);
@@ -252,7 +265,13 @@ export class Writer {
     if (entity.definition.readOnly || entity.definition.internal) throw notSupported();
     const converted = convertBody(entity, body, resolveContentId);
     if (converted.id !== undefined && converted.id !== id) throw validation(`The primary key in the body (${converted.id}) differs from the one in the URL (${id}).`);
-    if (converted.deepInserts.length > 0) throw validation('Deep insert is only supported on create.');
+    // Deep insert and collection binds exist on create only; on update, associate through $ref.
+    // https://learn.microsoft.com/power-apps/developer/data-platform/webapi/associate-disassociate-entities-using-web-api
+    if (converted.deepInserts.length > 0 || converted.singleInserts.length > 0) throw validation('Deep insert is only supported on create.');
+    if (converted.collectionBinds.length > 0) {
+      const name = converted.collectionBinds[0]!.navigation.name;
+      throw badRequest(`Binding rows to the collection-valued navigation property '${name}' is possible on create only; on update, add each row with POST ${entitySet}(${id})/${name}/$ref.`);
+    }
     this.checkReferences(converted);
     return this.update(entity, id, converted.values, session);
   }

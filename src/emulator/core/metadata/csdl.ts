@@ -58,11 +58,12 @@ export function csdlDocument(registry: ResolvedRegistry, operations: OperationRe
       const name = attribute.type === 'lookup' || attribute.type === 'owner' ? `_${attribute.name}_value` : attribute.name;
       lines.push(`<Property Name="${xml(name)}" Type="${EDM_TYPES[attribute.type]}"${attribute.maxLength !== undefined ? ` MaxLength="${attribute.maxLength}"` : ''}/>`);
     }
-    for (const attribute of resolved.attributes.values()) {
-      if (attribute.type !== 'lookup' && attribute.type !== 'owner') continue;
-      const target = attribute.targets?.[0] === undefined ? undefined : registry.bySet(attribute.targets[0]);
+    // Every single-valued navigation property, one per table of a polymorphic lookup (parentcustomerid_account, parentcustomerid_contact).
+    for (const [name, attribute] of resolved.navigation) {
+      const targetSet = resolved.navigationTargets.get(name) ?? attribute.targets?.[0];
+      const target = targetSet === undefined ? undefined : registry.bySet(targetSet);
       if (!target) continue;
-      lines.push(`<NavigationProperty Name="${xml(attribute.navigationProperty ?? attribute.name)}" Type="mscrm.${xml(target.logicalName)}"/>`);
+      lines.push(`<NavigationProperty Name="${xml(name)}" Type="mscrm.${xml(target.logicalName)}"/>`);
     }
     for (const collection of resolved.collections.values()) {
       const target = registry.bySet(collection.entitySet);

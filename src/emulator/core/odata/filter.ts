@@ -9,7 +9,7 @@ import { badRequest, notImplemented, unknownProperty, type WebApiError } from '.
 import type { ResolvedEntity } from '../entities/registry.js';
 import type { AttributeDefinition, RowValues } from '../types.js';
 import type { ResolvedRegistry } from '../entities/registry.js';
-import { compileLambda, lambdaPath, type LambdaNode } from './lambda.js';
+import { compileLambda, compileLookupPath, lambdaPath, type LambdaNode } from './lambda.js';
 import { GUID_PATTERN } from '../../../util/guid.js';
 import { compileQueryFunction, parseQueryFunctionCall, queryFunctionCallLength, type QueryFunctionCall } from './queryFunctions.js';
 
@@ -235,9 +235,7 @@ export function parseFilter(source: string, aliases: ReadonlyMap<string, string>
       case 'word':
         if (token.text === 'null') return { kind: 'literal', type: 'null', value: null };
         if (token.text === 'true' || token.text === 'false') return { kind: 'literal', type: 'boolean', value: token.text === 'true' };
-        if (token.text.includes('/') && !variables.some((variable) => token.text.startsWith(`${variable}/`))) {
-          throw notImplemented(`filtering on related tables ('${token.text}')`);
-        }
+        // A path (`primarycontactid/fullname`, `c/jobtitle` in a lambda) is resolved when compiled.
         if (token.text.startsWith('Microsoft.Dynamics.CRM.')) throw notImplemented(`the query function '${token.text}'`);
         if (tokens[index]?.kind === 'open') throw badRequest(`An unknown function with name '${token.text}' was found. Dataverse supports only contains, startswith and endswith.`);
         if (COMPARISONS.has(token.text) || token.text === 'and' || token.text === 'or' || token.text === 'not') {
@@ -366,6 +364,7 @@ export function compileFilter(node: FilterNode, entity: ResolvedEntity, registry
       const value = op.value;
       return { kind: op.type, get: () => value };
     }
+    if (op.name.includes('/')) return compileLookupPath(entity, op.name, registry);
     const access = resolveProperty(entity, op.name);
     const key = access.key;
     return { kind: access.kind, get: (values) => values[key] };

@@ -1,4 +1,8 @@
 /**
+ * Filters on related data. Lookup paths: `<single-valued navigation>/…/<property>` reads the
+ * column of the row a lookup points to, through any number of lookups.
+ * https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query/filter-rows#filter-using-lookup-column-property-values
+ *
  * Lambda operators in `$filter`: `<collection>/any(x:<expression>)`, `<collection>/all(x:<expression>)`
  * and `<collection>/any()` over collection-valued navigation properties (one-to-many and
  * many-to-many), nested to any depth. The related rows come from the store's foreign-key index, so
@@ -8,7 +12,8 @@
 import { badRequest, internal, unknownProperty } from '../errors.js';
 import type { ResolvedEntity, ResolvedRegistry } from '../entities/registry.js';
 import { relatedRows } from '../relationships.js';
-import type { FilterNode, Operand, RowPredicate } from './filter.js';
+import { resolveProperty, type FilterNode, type Operand, type PropertyAccess, type RowPredicate } from './filter.js';
+import type { RowValues } from '../types.js';
 
 /** A parsed lambda operator. */
 export interface LambdaNode {
@@ -89,3 +94,47 @@ export function compileLambda(node: LambdaNode, entity: ResolvedEntity, registry
     return all ? rows.every((row) => inner(row.values)) : rows.some((row) => inner(row.values));
   };
 }
+
+/**
+ * Compiles `nav/…/property` into a getter: each segment but the last is a single-valued navigation
+ * property; the row it points to is read by id (a polymorphic lookup follows the table the row
+ * points to, and yields null when that table is not the navigation property's).
+ */
+export function compileLookupPath(entity: ResolvedEntity, path: string, registry: ResolvedRegistry | undefined): { kind: PropertyAccess['kind']; get: (values: RowValues) => unknown } {
+  const segments = path.split('/');
+  const steps: { attribute: string; entity: ResolvedEntity }[] = [];
+  let current = entity;
+  for (const segment of segments.slice(0, -1)) {
+    const lookup = current.navigation.get(segment);
+    if (!lookup || !registry) {
+      if (current.collections.has(segment)) {
+        throw badRequest(`'${segment}' is a collection-valued navigation property; filter on it with '${segment}/any(x:…)' or '${segment}/all(x:…)'.`);
+      }
+      throw unknownProperty(segment, current.definition.logicalName);
+    }
+    const targetSet = current.navigationTargets.get(segment) ?? lookup.targets?.[0];
+    const target = targetSet === undefined ? undefined : registry.resolved(targetSet);
+    if (!target) throw unknownProperty(segment, current.definition.logicalName);
+    steps.push({ attribute: lookup.name, entity: target });
+    current = target;
+  }
+  const access = resolveProperty(current, segments[segments.length - 1]!);
+  const key = access.key;
+  return {
+    kind: access.kind,
+    get: (values) => {
+      const store = registry?.store;
+      if (!store) throw internal();
+      let row: RowValues | undefined = values;
+      for (const step of steps) {
+        const id: unknown = row[step.attribute];
+        const type: unknown = row[`${step.attribute}@type`];
+        if (typeof id !== 'string' || (typeof type === 'string' && type !== step.entity.definition.logicalName)) return null;
+        row = store.get(step.entity.definition.entitySet, id)?.values;
+        if (!row) return null;
+      }
+      return row[key];
+    },
+  };
+}
+

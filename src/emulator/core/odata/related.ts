@@ -13,6 +13,8 @@ export interface RelatedPage {
   rows: StoredRow[];
   /** Present when paging applies and more rows follow. */
   nextSkipToken?: string;
+  /** Matching rows, capped at 5,000 (`$count=true`). */
+  count?: number;
 }
 
 /**
@@ -33,5 +35,6 @@ export function queryRelated(rows: readonly StoredRow[], options: QueryOptions, 
   const slice = keyed.slice(start, start + limit);
   const page: RelatedPage = { rows: slice.map((item) => item.row) };
   if (paging && options.top === undefined && start + limit < keyed.length) page.nextSkipToken = encodeSkipToken(slice[slice.length - 1]!.keys, pageSize);
+  if (options.count) page.count = Math.min(matching.length, MAX_PAGE_SIZE);
   return page;
 }
