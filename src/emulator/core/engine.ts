@@ -19,6 +19,7 @@ import {
 } from './errors.js';
 import type { ResolvedEntity, ResolvedRegistry } from './entities/registry.js';
 import { BULK_MESSAGES, runBulkMessage } from './bulkMessages.js';
+import { answerApply } from './odata/apply.js';
 import { jsonResponse, noContent, textResponse } from './http.js';
 import { decodeLiteral, parseKeyValues } from './odata/literals.js';
 import { entityDefinitionsResponse } from './metadata/entityDefinitions.js';
@@ -297,6 +298,13 @@ export class Engine {
   }
 
   private query(scope: RequestScope, entity: ResolvedEntity): CoreResponse {
+    // $apply: https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query/aggregate-data
+    if (scope.query.values.has('$apply')) {
+      const answer = answerApply(scope.query.values, entity, this.parts.registry, this.parts.store, `${scope.root}$metadata#${entity.definition.entitySet}`, (values) =>
+        this.query({ ...scope, query: { values, raw: scope.query.raw } }, entity),
+      );
+      return isCoreResponse(answer) ? answer : jsonResponse(200, answer);
+    }
     const options = parseOptions(scope.query, entity, this.parts.registry, { loose: this.parts.loose });
     const page = runQuery(this.parts.store, entity.definition.entitySet, options, scope.prefer.maxPageSize);
     const context = this.serializeContext(scope);
@@ -526,4 +534,8 @@ export class Engine {
 
 function keyNotFound(entity: ResolvedEntity) {
   return recordNotFoundByKey(entity.definition.logicalName);
+}
+
+function isCoreResponse(value: unknown): value is CoreResponse {
+  return typeof value === 'object' && value !== null && 'status' in value && 'body' in value && 'headers' in value;
 }
