@@ -20,6 +20,7 @@ import {
 import type { ResolvedEntity, ResolvedRegistry } from './entities/registry.js';
 import { BULK_MESSAGES, runBulkMessage } from './bulkMessages.js';
 import { answerApply } from './odata/apply.js';
+import { runFetchXml } from './odata/fetchXml.js';
 import { jsonResponse, noContent, textResponse } from './http.js';
 import { decodeLiteral, parseKeyValues } from './odata/literals.js';
 import { entityDefinitionsResponse } from './metadata/entityDefinitions.js';
@@ -298,6 +299,7 @@ export class Engine {
   }
 
   private query(scope: RequestScope, entity: ResolvedEntity): CoreResponse {
+    if (scope.query.values.has('fetchXml')) return this.fetchXmlQuery(scope, entity);
     // $apply: https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query/aggregate-data
     if (scope.query.values.has('$apply')) {
       const answer = answerApply(scope.query.values, entity, this.parts.registry, this.parts.store, `${scope.root}$metadata#${entity.definition.entitySet}`, (values) =>
@@ -317,6 +319,23 @@ export class Engine {
       body['@odata.nextLink'] = `${scope.root}${entity.definition.entitySet}?${kept.join('&')}`;
     }
     return jsonResponse(200, body, this.preferenceApplied(scope, true));
+  }
+
+  /** `GET <set>?fetchXml=…`: https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query/overview#use-fetchxml */
+  private fetchXmlQuery(scope: RequestScope, entity: ResolvedEntity): CoreResponse {
+    for (const name of scope.query.values.keys()) {
+      if (name !== 'fetchXml' && name.startsWith('$')) throw badRequest(`The query option '${name}' cannot be combined with fetchXml; express it in the FetchXML.`);
+    }
+    const result = runFetchXml(scope.query.values.get('fetchXml')!, entity, this.parts.registry, this.parts.store);
+    const options: QueryOptions = { orderBy: [], count: false, expand: [], ...(result.columns ? { select: result.columns } : {}) };
+    const body: Record<string, unknown> = { '@odata.context': this.contextUrl(scope, entity.definition.entitySet, options) };
+    Object.assign(body, result.annotations);
+    if (result.aggregated) body.value = result.aggregated;
+    else {
+      const context = this.serializeContext(scope);
+      body.value = result.rows!.map((row) => Object.assign(this.render(entity, row.root, options, context), row.linked));
+    }
+    return jsonResponse(200, body, this.preferenceApplied(scope, false));
   }
 
   private preferenceApplied(scope: RequestScope, collection: boolean): Record<string, string> {

@@ -22,7 +22,7 @@ export function aggregateLimitExceeded(): DataverseError {
   return new DataverseError(400, '0x8004e023', `AggregateQueryRecordLimit exceeded. Cannot perform this operation. An aggregate reads at most ${AGGREGATE_RECORD_LIMIT.toLocaleString('en-US')} rows; add a filter.`);
 }
 
-export type AggregateMethod = 'sum' | 'average' | 'min' | 'max' | 'countdistinct' | 'count';
+export type AggregateMethod = 'sum' | 'average' | 'min' | 'max' | 'countdistinct' | 'countcolumn' | 'count';
 
 export interface AggregateExpression {
   /** Undefined for `$count`. */
@@ -239,6 +239,8 @@ function aggregateValue(aggregate: AggregateExpression, rows: RowValues[]): unkn
   const access = aggregate.access!;
   const values = rows.map((row) => row[access.key]).filter((value) => value !== null && value !== undefined);
   switch (aggregate.method) {
+    case 'countcolumn':
+      return values.length;
     case 'countdistinct':
       return new Set(values.map((value) => sortable(access.kind, value))).size;
     case 'sum':
