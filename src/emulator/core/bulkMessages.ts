@@ -8,7 +8,7 @@
  * https://learn.microsoft.com/power-apps/developer/data-platform/webapi/reference/updatemultiple
  * https://learn.microsoft.com/power-apps/developer/data-platform/webapi/reference/upsertmultiple
  */
-import { DataverseError, badRequest, notSupported, recordNotFound } from './errors.js';
+import { WebApiError, badRequest, notSupported, recordNotFound } from './errors.js';
 import type { ResolvedEntity } from './entities/registry.js';
 import { jsonResponse, noContent } from './http.js';
 import type { EmulatorStore } from './store.js';
@@ -36,7 +36,7 @@ export interface BulkContext {
 const TYPE_PREFIX = 'Microsoft.Dynamics.CRM.';
 
 /** 400 for a malformed `Targets` item: says which item and what to send. */
-function targetError(index: number, message: string): DataverseError {
+function targetError(index: number, message: string): WebApiError {
   return badRequest(`Targets[${index}]: ${message}`);
 }
 
@@ -50,7 +50,7 @@ function readTargets(body: unknown, entity: ResolvedEntity, message: string): Re
   if (!Array.isArray(targets)) throw badRequest(`${message} needs the 'Targets' parameter: an array of ${entity.definition.logicalName} records, each with "@odata.type": "${TYPE_PREFIX}${entity.definition.logicalName}".`);
   if (targets.length === 0) throw badRequest(`${message}: the 'Targets' collection is empty; send at least one record.`);
   if (targets.length > MAX_BULK_TARGETS) {
-    throw new DataverseError(400, '0x80040203', `${message}: ${targets.length} records exceed the emulator's limit of ${MAX_BULK_TARGETS} per request; send fewer records per request.`);
+    throw new WebApiError(400, '0x80040203', `${message}: ${targets.length} records exceed the emulator's limit of ${MAX_BULK_TARGETS} per request; send fewer records per request.`);
   }
   const expected = `${TYPE_PREFIX}${entity.definition.logicalName}`;
   return targets.map((target, index) => {
