@@ -383,7 +383,7 @@ export class Engine {
     Object.assign(body, result.annotations);
     if (result.aggregated) body.value = result.aggregated;
     else {
-      const context = this.serializeContext(scope);
+      const context = this.renderContext(scope, options);
       body.value = result.rows!.map((row) => Object.assign(this.render(entity, row.root, options, context), row.linked));
     }
     return jsonResponse(200, body, this.preferenceApplied(scope, false));

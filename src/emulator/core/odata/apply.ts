@@ -8,7 +8,7 @@
  * https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query/aggregate-data
  * https://learn.microsoft.com/power-apps/developer/data-platform/fetchxml/aggregate-data#per-query-limit
  */
-import { DataverseError, badRequest, notImplemented, unknownProperty } from '../errors.js';
+import { WebApiError, badRequest, notImplemented, unknownProperty } from '../errors.js';
 import type { ResolvedEntity, ResolvedRegistry } from '../entities/registry.js';
 import type { EmulatorStore } from '../store.js';
 import type { RowValues } from '../types.js';
@@ -18,8 +18,8 @@ import { compileFilter, parseFilter, resolveProperty, type PropertyAccess, type 
 export const AGGREGATE_RECORD_LIMIT = 50_000;
 
 /** 400 `0x8004e023`: the aggregate would read more than 50,000 rows. */
-export function aggregateLimitExceeded(): DataverseError {
-  return new DataverseError(400, '0x8004e023', `AggregateQueryRecordLimit exceeded. Cannot perform this operation. An aggregate reads at most ${AGGREGATE_RECORD_LIMIT.toLocaleString('en-US')} rows; add a filter.`);
+export function aggregateLimitExceeded(): WebApiError {
+  return new WebApiError(400, '0x8004e023', `AggregateQueryRecordLimit exceeded. Cannot perform this operation. An aggregate reads at most ${AGGREGATE_RECORD_LIMIT.toLocaleString('en-US')} rows; add a filter.`);
 }
 
 export type AggregateMethod = 'sum' | 'average' | 'min' | 'max' | 'countdistinct' | 'countcolumn' | 'count';

@@ -12,7 +12,7 @@
  * https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query/overview#use-fetchxml
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { DataverseError, notImplemented, unknownProperty } from '../errors.js';
+import { WebApiError, notImplemented, unknownProperty } from '../errors.js';
 import type { ResolvedEntity, ResolvedRegistry } from '../entities/registry.js';
 import type { EmulatorStore } from '../store.js';
 import type { RowValues, StoredRow } from '../types.js';
@@ -24,8 +24,8 @@ import { compileQueryFunction, type QueryFunctionValue } from './queryFunctions.
 type XmlNode = Record<string, unknown>;
 
 /** 400 `0x80041103`-style FetchXML error naming the element. */
-function fetchError(message: string): DataverseError {
-  return new DataverseError(400, '0x80041103', `The fetchXml parameter is not valid: ${message}`);
+function fetchError(message: string): WebApiError {
+  return new WebApiError(400, '0x80041103', `The fetchXml parameter is not valid: ${message}`);
 }
 
 const ARRAYS = new Set(['attribute', 'condition', 'filter', 'link-entity', 'order', 'value', 'entity']);
