@@ -21,6 +21,7 @@ import type { ResolvedEntity, ResolvedRegistry } from './entities/registry.js';
 import { BULK_MESSAGES, runBulkMessage } from './bulkMessages.js';
 import { answerApply } from './odata/apply.js';
 import { runFetchXml } from './odata/fetchXml.js';
+import { metadataQueryRoute } from './metadata/metadataQueries.js';
 import { jsonResponse, noContent, textResponse } from './http.js';
 import { decodeLiteral, parseKeyValues } from './odata/literals.js';
 import { entityDefinitionsResponse } from './metadata/entityDefinitions.js';
@@ -131,6 +132,12 @@ export class Engine {
       return { status: 200, headers: { 'Content-Type': 'application/xml', 'OData-Version': '4.0' }, body: csdlDocument(this.parts.registry, this.parts.operations) };
     }
     if (first.name === '$batch') throw badRequest('$batch must be sent as POST multipart/mixed to the service root.');
+    if (first.name === 'EntityDefinitions' || first.name === 'RelationshipDefinitions' || first.name === 'GlobalOptionSetDefinitions') {
+      // Attributes with casts and $expand, relationships, global option sets: https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query-metadata-web-api
+      const answered = metadataQueryRoute({ root: scope.root, method, first, rest: segments.slice(1), query: scope.query.values, registry: this.parts.registry });
+      if (answered) return answered;
+      if (first.name !== 'EntityDefinitions') throw notSupported('The emulator serves RelationshipDefinitions and GlobalOptionSetDefinitions read-only.');
+    }
     if (first.name === 'EntityDefinitions') {
       // Tables and columns created at run time (POST), and the reads of what was created.
       const created = tableDefinitionsRoute({ root: scope.root, method, key: first.key, rest: segments.slice(1), query: scope.query.values, readBody: () => this.readJson(scope), registry: this.parts.registry, store: this.parts.store, core: this.parts.core() });
