@@ -22,6 +22,7 @@ import { BULK_MESSAGES, runBulkMessage } from './bulkMessages.js';
 import { answerApply } from './odata/apply.js';
 import { runFetchXml } from './odata/fetchXml.js';
 import { metadataQueryRoute } from './metadata/metadataQueries.js';
+import { changesSince, checkTrackingOptions, decodeDeltaToken, encodeDeltaToken, wantsTrackChanges } from './odata/changeTracking.js';
 import { jsonResponse, noContent, textResponse } from './http.js';
 import { decodeLiteral, parseKeyValues } from './odata/literals.js';
 import { entityDefinitionsResponse } from './metadata/entityDefinitions.js';
@@ -358,6 +359,7 @@ export class Engine {
 
   private query(scope: RequestScope, entity: ResolvedEntity): CoreResponse {
     if (scope.query.values.has('fetchXml')) return this.fetchXmlQuery(scope, entity);
+    if (scope.query.values.has('$deltatoken') || wantsTrackChanges(scope.request.headers.prefer)) return this.trackedQuery(scope, entity);
     // $apply: https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query/aggregate-data
     if (scope.query.values.has('$apply')) {
       const answer = answerApply(scope.query.values, entity, this.parts.registry, this.parts.store, `${scope.root}$metadata#${entity.definition.entitySet}`, (values) =>
@@ -377,6 +379,25 @@ export class Engine {
       body['@odata.nextLink'] = `${scope.root}${entity.definition.entitySet}?${kept.join('&')}`;
     }
     return jsonResponse(200, body, this.preferenceApplied(scope, true));
+  }
+
+  /** Change tracking: https://learn.microsoft.com/power-apps/developer/data-platform/use-change-tracking-synchronize-data-external-systems */
+  private trackedQuery(scope: RequestScope, entity: ResolvedEntity): CoreResponse {
+    checkTrackingOptions(scope.query.values.keys());
+    const values = new Map(scope.query.values);
+    const token = values.get('$deltatoken');
+    values.delete('$deltatoken');
+    const options = parseOptions({ values, raw: [] }, entity, this.parts.registry, { loose: this.parts.loose });
+    const since = token === undefined ? undefined : decodeDeltaToken(token);
+    const changes = changesSince(this.parts.store, entity.definition.entitySet, since);
+    const context = this.renderContext(scope, options);
+    const set = entity.definition.entitySet;
+    const value: unknown[] = changes.changed.map((row) => this.render(entity, row, options, context));
+    for (const id of changes.deleted) value.push({ '@odata.context': `${scope.root}$metadata#${set}/$deletedEntity`, id, reason: 'deleted' });
+    const select = values.get('$select');
+    const link = `${scope.root}${set}?${select === undefined ? '' : `$select=${encodeURIComponent(select)}&`}$deltatoken=${encodeURIComponent(encodeDeltaToken(changes.version))}`;
+    const body = { '@odata.context': this.contextUrl(scope, set, options, since === undefined ? '' : '/$delta'), value, '@odata.deltaLink': link };
+    return jsonResponse(200, body, since === undefined ? { 'Preference-Applied': 'odata.track-changes' } : {});
   }
 
   /** `GET <set>?fetchXml=…`: https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query/overview#use-fetchxml */
