@@ -101,6 +101,9 @@ describe('$apply', () => {
     const compute = await get('$apply=compute(numberofemployees mul 2 as x)');
     expect(compute.status).toBe(501);
     expect(compute.json.error.message).toMatch(/compute/);
+    const after = await get(`$apply=${encodeURIComponent('groupby((telephone1))/filter(telephone1 ne null)')}`);
+    expect(after.status).toBe(501);
+    expect(after.json.error.message).toMatch(/after groupby or aggregate/);
     const select = await get('$apply=aggregate($count as n)&$select=name');
     expect(select.status).toBe(501);
     expect(select.json.error.message).toMatch(/\$select/);

@@ -83,6 +83,15 @@ describe('CreateMultiple', () => {
     expect((await call('GET', 'accounts/Microsoft.Dynamics.CRM.CreateMultiple')).status).toBe(404);
   });
 
+  it('refuses more than 10,000 targets with 0x80040203, and DeleteMultiple is not served', async () => {
+    const targets = Array.from({ length: 10_001 }, (_, i) => ({ '@odata.type': TYPE, name: `over ${i}` }));
+    const answer = await call('POST', 'accounts/Microsoft.Dynamics.CRM.CreateMultiple', { Targets: targets });
+    expect(answer.status).toBe(400);
+    expect(answer.json.error.code).toBe('0x80040203');
+    expect(countAccounts('over 0')).toBe(0);
+    expect((await call('POST', 'accounts/Microsoft.Dynamics.CRM.DeleteMultiple', { Targets: [] })).status).toBe(404);
+  });
+
   it('is not bound to a single row', async () => {
     const created = await call('POST', 'accounts/Microsoft.Dynamics.CRM.CreateMultiple', { Targets: [{ '@odata.type': TYPE, name: 'bound' }] });
     const answer = await call('POST', `accounts(${created.json.Ids[0]})/Microsoft.Dynamics.CRM.CreateMultiple`, { Targets: [{ '@odata.type': TYPE, name: 'bound' }] });

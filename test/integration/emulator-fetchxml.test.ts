@@ -87,6 +87,24 @@ describe('fetchXml', () => {
     expect(third.json['@Microsoft.Dynamics.CRM.morerecords']).toBe(false);
   });
 
+  it('finds pages by number whatever the paging cookie holds, and names an alias-less link-entity <table><n>', async () => {
+    const page2 = await call('GET', fetchUrl(`<fetch count="2" page="2" paging-cookie="&lt;cookie page=&quot;9&quot;/&gt;"><entity name="account"><attribute name="name"/><order attribute="name"/></entity></fetch>`));
+    expect(page2.status, page2.text).toBe(200);
+    expect(page2.json.value.map((row: any) => row.name)).toEqual(['fx delta', 'fx epsilon']);
+    const noAlias = await call('GET', fetchUrl(`<fetch><entity name="account"><attribute name="name"/><filter><condition attribute="name" operator="eq" value="fx alpha"/></filter>
+      <link-entity name="contact" from="contactid" to="primarycontactid"><attribute name="firstname"/></link-entity></entity></fetch>`));
+    expect(noAlias.json.value[0]['contact1.firstname']).toBe('Alice');
+  });
+
+  it('answers 501 for dategrouping, order inside a link-entity and aggregates over a link-entity', async () => {
+    const dategrouping = await call('GET', fetchUrl(`<fetch aggregate="true"><entity name="account"><attribute name="createdon" alias="d" groupby="true" dategrouping="month"/><attribute name="accountid" alias="n" aggregate="count"/></entity></fetch>`));
+    expect(dategrouping.status).toBe(501);
+    const linkOrder = await call('GET', fetchUrl(`<fetch><entity name="account"><link-entity name="contact" from="contactid" to="primarycontactid"><order attribute="firstname"/></link-entity></entity></fetch>`));
+    expect(linkOrder.status).toBe(501);
+    const linkAggregate = await call('GET', fetchUrl(`<fetch aggregate="true"><entity name="account"><attribute name="accountid" alias="n" aggregate="count"/><link-entity name="contact" from="contactid" to="primarycontactid"/></entity></fetch>`));
+    expect(linkAggregate.status).toBe(501);
+  });
+
   it('aggregates with groupby', async () => {
     const answer = await call('GET', fetchUrl(`<fetch aggregate="true"><entity name="account">
       <attribute name="primarycontactid" alias="contact" groupby="true"/>

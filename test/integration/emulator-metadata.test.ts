@@ -94,6 +94,11 @@ describe('EntityDefinitions', () => {
     expect(answer.json.Attributes[0]['@odata.type']).toBe('#Microsoft.Dynamics.CRM.LookupAttributeMetadata');
   });
 
+  it('answers 501 for $expand=Keys and 400 for an unknown expansion', async () => {
+    expect((await call('GET', `EntityDefinitions(LogicalName='account')?$expand=Keys`)).status).toBe(501);
+    expect((await call('GET', `EntityDefinitions(LogicalName='account')?$expand=Nothing`)).status).toBe(400);
+  });
+
   it('casts Attributes to PicklistAttributeMetadata and StateAttributeMetadata with OptionSet expanded', async () => {
     const state = await call('GET', `EntityDefinitions(LogicalName='account')/Attributes(LogicalName='statecode')/Microsoft.Dynamics.CRM.StateAttributeMetadata?$select=LogicalName&$expand=OptionSet($select=Options)`);
     expect(state.status, state.text).toBe(200);
