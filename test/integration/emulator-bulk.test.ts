@@ -99,6 +99,27 @@ describe('CreateMultiple', () => {
   });
 });
 
+describe('inside $batch', () => {
+  it('a change set holding CreateMultiple and a failing create rolls both back', async () => {
+    const boundary = `batch_${randomUUID()}`;
+    const changeset = `changeset_${randomUUID()}`;
+    const part = (id: number, url: string, body: unknown) =>
+      `--${changeset}\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\nContent-ID: ${id}\r\n\r\nPOST ${emulator.serviceRoot}${url} HTTP/1.1\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(body)}\r\n`;
+    const body =
+      `--${boundary}\r\nContent-Type: multipart/mixed; boundary=${changeset}\r\n\r\n` +
+      part(1, 'accounts/Microsoft.Dynamics.CRM.CreateMultiple', { Targets: [{ '@odata.type': TYPE, name: 'in batch' }] }) +
+      part(2, 'accounts', { nosuchcolumn: 1 }) +
+      `--${changeset}--\r\n--${boundary}--\r\n`;
+    const response = await fetch(`${emulator.serviceRoot}$batch`, { method: 'POST', headers: { 'Content-Type': `multipart/mixed;boundary=${boundary}` }, body });
+    await response.text();
+    expect(countAccounts('in batch')).toBe(0);
+    const ok = body.replace(/\{"nosuchcolumn":1\}/, JSON.stringify({ name: 'in batch too' }));
+    const second = await fetch(`${emulator.serviceRoot}$batch`, { method: 'POST', headers: { 'Content-Type': `multipart/mixed;boundary=${boundary}` }, body: ok });
+    expect(await second.text()).toContain('CreateMultipleResponse');
+    expect(countAccounts('in batch')).toBe(1);
+  });
+});
+
 describe('UpdateMultiple', () => {
   it('updates every target and answers 204', async () => {
     const created = await call('POST', 'accounts/Microsoft.Dynamics.CRM.CreateMultiple', {
