@@ -60,6 +60,24 @@ describe('$apply', () => {
     ]);
   });
 
+  it('adds formatted values of groups and aggregates when asked for', async () => {
+    const answer = await call('GET', 'accounts?$apply=groupby((statecode),aggregate($count as count,numberofemployees with sum as total))', undefined, {
+      Prefer: 'odata.include-annotations="OData.Community.Display.V1.FormattedValue"',
+    });
+    expect(answer.status, answer.text).toBe(200);
+    expect(answer.json.value).toEqual([
+      {
+        'statecode@OData.Community.Display.V1.FormattedValue': 'Active',
+        statecode: 0,
+        'count@OData.Community.Display.V1.FormattedValue': '5',
+        count: 5,
+        'total@OData.Community.Display.V1.FormattedValue': '100',
+        total: 100,
+      },
+    ]);
+    expect(Object.keys(answer.json.value[0])[0]).toBe('statecode@OData.Community.Display.V1.FormattedValue');
+  });
+
   it('lists distinct values with groupby alone, filters first, and combines with $filter', async () => {
     expect((await get('$apply=groupby((telephone1))')).json.value).toEqual([{}, { telephone1: 'north' }, { telephone1: 'south' }]);
     const filtered = await get(`$apply=${encodeURIComponent("filter(numberofemployees gt 15)/groupby((telephone1),aggregate($count as n))")}&$filter=${encodeURIComponent("name ne 'apply 4'")}`);

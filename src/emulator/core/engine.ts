@@ -364,8 +364,9 @@ export class Engine {
     if (scope.query.values.has('$apply')) {
       const answer = answerApply(scope.query.values, entity, this.parts.registry, this.parts.store, `${scope.root}$metadata#${entity.definition.entitySet}`, (values) =>
         this.query({ ...scope, query: { values, raw: scope.query.raw } }, entity),
+        chooseAnnotations(scope.prefer.includeAnnotations).formatted,
       );
-      return isCoreResponse(answer) ? answer : jsonResponse(200, answer);
+      return isCoreResponse(answer) ? answer : jsonResponse(200, answer, this.preferenceApplied(scope, false));
     }
     const options = parseOptions(scope.query, entity, this.parts.registry, { loose: this.parts.loose });
     const page = runQuery(this.parts.store, entity.definition.entitySet, options, scope.prefer.maxPageSize);

@@ -11,7 +11,7 @@
 import { WebApiError, badRequest, notImplemented, unknownProperty } from '../errors.js';
 import type { ResolvedEntity, ResolvedRegistry } from '../entities/registry.js';
 import type { EmulatorStore } from '../store.js';
-import type { RowValues } from '../types.js';
+import type { AttributeDefinition, RowValues } from '../types.js';
 import { compileFilter, parseFilter, resolveProperty, type PropertyAccess, type RowPredicate } from './filter.js';
 
 /** Rows an aggregate may read (AggregateQueryRecordLimit). */
@@ -35,6 +35,8 @@ export interface AggregateExpression {
 export interface GroupProperty {
   /** Name in the output row. */
   output: string;
+  /** The column read (for formatted values). */
+  attribute?: AttributeDefinition;
   /** Reads the value from a row of the queried table. */
   read(values: RowValues): unknown;
   kind: string;
@@ -106,7 +108,7 @@ function parseGroupProperty(name: string, entity: ResolvedEntity, registry: Reso
   if (slash < 0) {
     const access = resolveProperty(entity, name);
     if (access.kind === 'datetime') throw badRequest(`Grouping by the date and time column '${name}' is not supported in $apply.`);
-    return { output: name, kind: access.kind, read: (values) => values[access.key] };
+    return { output: name, kind: access.kind, attribute: access.attribute, read: (values) => values[access.key] };
   }
   const navigation = name.slice(0, slash);
   const column = name.slice(slash + 1);
@@ -120,6 +122,7 @@ function parseGroupProperty(name: string, entity: ResolvedEntity, registry: Reso
   return {
     output: `${target.definition.logicalName}_${column}`,
     kind: access.kind,
+    attribute: access.attribute,
     read: (values) => {
       const id = values[lookup.name];
       if (typeof id !== 'string') return undefined;
@@ -259,6 +262,40 @@ function aggregateValue(aggregate: AggregateExpression, rows: RowValues[]): unkn
   }
 }
 
+const FORMATTED = 'OData.Community.Display.V1.FormattedValue';
+const numberFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 4 });
+const moneyFormat = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
+
+function formatted(attribute: AttributeDefinition | undefined, value: unknown, counted: boolean): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (counted || !attribute) return typeof value === 'number' ? numberFormat.format(value) : undefined;
+  if (attribute.options && typeof value === 'number') return attribute.options.labels[value];
+  if (attribute.type === 'boolean') return value === true ? 'Yes' : 'No';
+  if (typeof value !== 'number') return undefined;
+  return attribute.type === 'money' ? moneyFormat.format(value) : numberFormat.format(value);
+}
+
+/**
+ * Adds `<name>@OData.Community.Display.V1.FormattedValue` before each group value and aggregate
+ * that has one, as Dataverse does when the formatted values are asked for.
+ */
+export function withFormattedValues(rows: Record<string, unknown>[], plan: ApplyPlan): Record<string, unknown>[] {
+  const groups = new Map((plan.groupBy ?? []).map((property) => [property.output, property.attribute]));
+  const aggregates = new Map(plan.aggregates.map((aggregate) => [aggregate.alias, aggregate]));
+  return rows.map((row) => {
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(row)) {
+      const aggregate = aggregates.get(key);
+      const text = aggregate
+        ? formatted(aggregate.access?.attribute, value, aggregate.method === 'count' || aggregate.method === 'countcolumn' || aggregate.method === 'countdistinct')
+        : formatted(groups.get(key), value, false);
+      if (text !== undefined) out[`${key}@${FORMATTED}`] = text;
+      out[key] = value;
+    }
+    return out;
+  });
+}
+
 /** Output names of a plan (for `$orderby` checks). */
 export function applyOutputs(plan: ApplyPlan): { groups: Map<string, GroupProperty>; aggregates: Set<string> } {
   return { groups: new Map((plan.groupBy ?? []).map((property) => [property.output, property])), aggregates: new Set(plan.aggregates.map((a) => a.alias)) };
@@ -298,6 +335,7 @@ export function answerApply(
   store: EmulatorStore,
   contextUrl: string,
   asQuery: (values: Map<string, string>) => unknown,
+  formattedValues = false,
 ): unknown {
   const aliases = new Map<string, string>();
   for (const [name, value] of parameters) if (name.startsWith('@')) aliases.set(name, value);
@@ -322,5 +360,5 @@ export function answerApply(
     if (!/^\d+$/.test(top.trim())) throw badRequest(`Invalid value '${top}' for $top query option found. The $top query option requires a non-negative integer value.`);
     rows = rows.slice(0, Number(top));
   }
-  return { '@odata.context': contextUrl, value: rows };
+  return { '@odata.context': contextUrl, value: formattedValues ? withFormattedValues(rows, plan) : rows };
 }
