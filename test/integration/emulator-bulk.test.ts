@@ -83,10 +83,40 @@ describe('CreateMultiple', () => {
     expect((await call('GET', 'accounts/Microsoft.Dynamics.CRM.CreateMultiple')).status).toBe(404);
   });
 
+  it('refuses more than 10,000 targets with 0x80040203, and DeleteMultiple is not served', async () => {
+    const targets = Array.from({ length: 10_001 }, (_, i) => ({ '@odata.type': TYPE, name: `over ${i}` }));
+    const answer = await call('POST', 'accounts/Microsoft.Dynamics.CRM.CreateMultiple', { Targets: targets });
+    expect(answer.status).toBe(400);
+    expect(answer.json.error.code).toBe('0x80040203');
+    expect(countAccounts('over 0')).toBe(0);
+    expect((await call('POST', 'accounts/Microsoft.Dynamics.CRM.DeleteMultiple', { Targets: [] })).status).toBe(404);
+  });
+
   it('is not bound to a single row', async () => {
     const created = await call('POST', 'accounts/Microsoft.Dynamics.CRM.CreateMultiple', { Targets: [{ '@odata.type': TYPE, name: 'bound' }] });
     const answer = await call('POST', `accounts(${created.json.Ids[0]})/Microsoft.Dynamics.CRM.CreateMultiple`, { Targets: [{ '@odata.type': TYPE, name: 'bound' }] });
     expect(answer.status).toBe(404);
+  });
+});
+
+describe('inside $batch', () => {
+  it('a change set holding CreateMultiple and a failing create rolls both back', async () => {
+    const boundary = `batch_${randomUUID()}`;
+    const changeset = `changeset_${randomUUID()}`;
+    const part = (id: number, url: string, body: unknown) =>
+      `--${changeset}\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\nContent-ID: ${id}\r\n\r\nPOST ${emulator.serviceRoot}${url} HTTP/1.1\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(body)}\r\n`;
+    const body =
+      `--${boundary}\r\nContent-Type: multipart/mixed; boundary=${changeset}\r\n\r\n` +
+      part(1, 'accounts/Microsoft.Dynamics.CRM.CreateMultiple', { Targets: [{ '@odata.type': TYPE, name: 'in batch' }] }) +
+      part(2, 'accounts', { nosuchcolumn: 1 }) +
+      `--${changeset}--\r\n--${boundary}--\r\n`;
+    const response = await fetch(`${emulator.serviceRoot}$batch`, { method: 'POST', headers: { 'Content-Type': `multipart/mixed;boundary=${boundary}` }, body });
+    await response.text();
+    expect(countAccounts('in batch')).toBe(0);
+    const ok = body.replace(/\{"nosuchcolumn":1\}/, JSON.stringify({ name: 'in batch too' }));
+    const second = await fetch(`${emulator.serviceRoot}$batch`, { method: 'POST', headers: { 'Content-Type': `multipart/mixed;boundary=${boundary}` }, body: ok });
+    expect(await second.text()).toContain('CreateMultipleResponse');
+    expect(countAccounts('in batch')).toBe(1);
   });
 });
 

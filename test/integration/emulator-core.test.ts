@@ -102,7 +102,7 @@ describe('service root and metadata', () => {
     const answer = await call('GET', '$metadata', undefined, { Accept: 'application/xml' });
     expect(answer.status).toBe(200);
     expect(answer.headers.get('content-type')).toMatch(/^application\/xml/);
-    expect(answer.text).toContain('<EntitySet Name="msdyncrm_customerjourneys" EntityType="mscrm.msdyncrm_customerjourney"/>');
+    expect(answer.text).toContain('<EntitySet Name="msdyncrm_customerjourneys" EntityType="mscrm.msdyncrm_customerjourney">');
     expect(answer.text).toContain('<NavigationProperty Name="msdyncrm_contentsettingsId"');
     expect(answer.text).toContain('<FunctionImport Name="WhoAmI" Function="mscrm.WhoAmI"/>');
     expect(answer.text).toContain('<ActionImport Name="probe_Echo"');

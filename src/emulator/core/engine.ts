@@ -19,6 +19,10 @@ import {
 } from './errors.js';
 import type { ResolvedEntity, ResolvedRegistry } from './entities/registry.js';
 import { BULK_MESSAGES, runBulkMessage } from './bulkMessages.js';
+import { answerApply } from './odata/apply.js';
+import { runFetchXml } from './odata/fetchXml.js';
+import { metadataQueryRoute } from './metadata/metadataQueries.js';
+import { changesSince, checkTrackingOptions, decodeDeltaToken, encodeDeltaToken, wantsTrackChanges } from './odata/changeTracking.js';
 import { jsonResponse, noContent, textResponse } from './http.js';
 import { decodeLiteral, parseKeyValues } from './odata/literals.js';
 import { entityDefinitionsResponse } from './metadata/entityDefinitions.js';
@@ -129,6 +133,12 @@ export class Engine {
       return { status: 200, headers: { 'Content-Type': 'application/xml', 'OData-Version': '4.0' }, body: csdlDocument(this.parts.registry, this.parts.operations) };
     }
     if (first.name === '$batch') throw badRequest('$batch must be sent as POST multipart/mixed to the service root.');
+    if (first.name === 'EntityDefinitions' || first.name === 'RelationshipDefinitions' || first.name === 'GlobalOptionSetDefinitions') {
+      // Attributes with casts and $expand, relationships, global option sets: https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query-metadata-web-api
+      const answered = metadataQueryRoute({ root: scope.root, method, first, rest: segments.slice(1), query: scope.query.values, registry: this.parts.registry });
+      if (answered) return answered;
+      if (first.name !== 'EntityDefinitions') throw notSupported('The emulator serves RelationshipDefinitions and GlobalOptionSetDefinitions read-only.');
+    }
     if (first.name === 'EntityDefinitions') {
       // Tables and columns created at run time (POST), and the reads of what was created.
       const created = tableDefinitionsRoute({ root: scope.root, method, key: first.key, rest: segments.slice(1), query: scope.query.values, readBody: () => this.readJson(scope), registry: this.parts.registry, store: this.parts.store, core: this.parts.core() });
@@ -349,6 +359,16 @@ export class Engine {
   }
 
   private query(scope: RequestScope, entity: ResolvedEntity): CoreResponse {
+    if (scope.query.values.has('fetchXml')) return this.fetchXmlQuery(scope, entity);
+    if (scope.query.values.has('$deltatoken') || wantsTrackChanges(scope.request.headers.prefer)) return this.trackedQuery(scope, entity);
+    // $apply: https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query/aggregate-data
+    if (scope.query.values.has('$apply')) {
+      const answer = answerApply(scope.query.values, entity, this.parts.registry, this.parts.store, `${scope.root}$metadata#${entity.definition.entitySet}`, (values) =>
+        this.query({ ...scope, query: { values, raw: scope.query.raw } }, entity),
+        chooseAnnotations(scope.prefer.includeAnnotations).formatted,
+      );
+      return isCoreResponse(answer) ? answer : jsonResponse(200, answer, this.preferenceApplied(scope, false));
+    }
     const options = parseOptions(scope.query, entity, this.parts.registry, { loose: this.parts.loose });
     const page = runQuery(this.parts.store, entity.definition.entitySet, options, scope.prefer.maxPageSize);
     const context = this.renderContext(scope, options);
@@ -361,6 +381,42 @@ export class Engine {
       body['@odata.nextLink'] = `${scope.root}${entity.definition.entitySet}?${kept.join('&')}`;
     }
     return jsonResponse(200, body, this.preferenceApplied(scope, true));
+  }
+
+  /** Change tracking: https://learn.microsoft.com/power-apps/developer/data-platform/use-change-tracking-synchronize-data-external-systems */
+  private trackedQuery(scope: RequestScope, entity: ResolvedEntity): CoreResponse {
+    checkTrackingOptions(scope.query.values.keys());
+    const values = new Map(scope.query.values);
+    const token = values.get('$deltatoken');
+    values.delete('$deltatoken');
+    const options = parseOptions({ values, raw: [] }, entity, this.parts.registry, { loose: this.parts.loose });
+    const since = token === undefined ? undefined : decodeDeltaToken(token);
+    const changes = changesSince(this.parts.store, entity.definition.entitySet, since);
+    const context = this.renderContext(scope, options);
+    const set = entity.definition.entitySet;
+    const value: unknown[] = changes.changed.map((row) => this.render(entity, row, options, context));
+    for (const id of changes.deleted) value.push({ '@odata.context': `${scope.root}$metadata#${set}/$deletedEntity`, id, reason: 'deleted' });
+    const select = values.get('$select');
+    const link = `${scope.root}${set}?${select === undefined ? '' : `$select=${encodeURIComponent(select)}&`}$deltatoken=${encodeURIComponent(encodeDeltaToken(changes.version))}`;
+    const body = { '@odata.context': this.contextUrl(scope, set, options, since === undefined ? '' : '/$delta'), value, '@odata.deltaLink': link };
+    return jsonResponse(200, body, since === undefined ? { 'Preference-Applied': 'odata.track-changes' } : {});
+  }
+
+  /** `GET <set>?fetchXml=…`: https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query/overview#use-fetchxml */
+  private fetchXmlQuery(scope: RequestScope, entity: ResolvedEntity): CoreResponse {
+    for (const name of scope.query.values.keys()) {
+      if (name !== 'fetchXml' && name.startsWith('$')) throw badRequest(`The query option '${name}' cannot be combined with fetchXml; express it in the FetchXML.`);
+    }
+    const result = runFetchXml(scope.query.values.get('fetchXml')!, entity, this.parts.registry, this.parts.store);
+    const options: QueryOptions = { orderBy: [], count: false, expand: [], ...(result.columns ? { select: result.columns } : {}) };
+    const body: Record<string, unknown> = { '@odata.context': this.contextUrl(scope, entity.definition.entitySet, options) };
+    Object.assign(body, result.annotations);
+    if (result.aggregated) body.value = result.aggregated;
+    else {
+      const context = this.renderContext(scope, options);
+      body.value = result.rows!.map((row) => Object.assign(this.render(entity, row.root, options, context), row.linked));
+    }
+    return jsonResponse(200, body, this.preferenceApplied(scope, false));
   }
 
   private preferenceApplied(scope: RequestScope, collection: boolean): Record<string, string> {
@@ -612,4 +668,8 @@ export class Engine {
 
 function keyNotFound(entity: ResolvedEntity) {
   return recordNotFoundByKey(entity.definition.logicalName);
+}
+
+function isCoreResponse(value: unknown): value is CoreResponse {
+  return typeof value === 'object' && value !== null && 'status' in value && 'body' in value && 'headers' in value;
 }

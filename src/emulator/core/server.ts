@@ -8,6 +8,8 @@ import type { AddressInfo, Socket } from 'node:net';
 import { Tables } from '../../model/names.js';
 import { handleBatch } from './batch.js';
 import { Engine } from './engine.js';
+import { changeTrackingPlugin } from './odata/changeTracking.js';
+import { applyMetadataLevel, metadataLevel } from './odata/metadataLevel.js';
 import { coreEntities, coreRelationships, createRegistry } from './entities/registry.js';
 import { WebApiError, internal, isWebApiError, requestTooLarge, segmentNotFound } from './errors.js';
 import { CORS_HEADERS, errorResponse, preflight } from './http.js';
@@ -84,7 +86,8 @@ function readBody(request: IncomingMessage, limit: number): Promise<Buffer | und
 
 /** Starts the emulator core: HTTP server, store, registry and plugins. */
 export async function createEmulatorCore(options: EmulatorCoreOptions = {}): Promise<EmulatorCore> {
-  const plugins = options.plugins ?? [];
+  // The core's own change tracking records deletions for delta queries.
+  const plugins = [...(options.plugins ?? []), changeTrackingPlugin()];
   const log = options.log ?? (() => undefined);
   const loose = options.loose ?? false;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
@@ -122,7 +125,8 @@ export async function createEmulatorCore(options: EmulatorCoreOptions = {}): Pro
         if (request.method !== 'POST') throw new WebApiError(405, '0x80040315', 'The $batch endpoint accepts POST only.');
         return await handleBatch(scope, { engine, store, writer, dispatchPart: dispatch, log });
       }
-      const response = await engine.handle(scope);
+      const level = metadataLevel(request.headers.accept);
+      const response = applyMetadataLevel(level, await engine.handle(scope), scope.root, registry);
       await writer.flush(session);
       return response;
     } catch (error) {
