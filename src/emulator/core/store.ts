@@ -38,6 +38,11 @@ export interface EmulatorStore {
    * writes. The entries are live: read them before the next write.
    */
   ordered(entitySet: string, spec: OrderSpec): OrderedRows;
+  /**
+   * Rows whose `attribute` holds `value` (a lookup's GUID), in id order, through an index kept in
+   * step with every write: relationship queries look rows up by foreign key instead of scanning.
+   */
+  referencing(entitySet: string, attribute: string, value: string): StoredRow[];
   /** Runs `fn` in one transaction (nested calls join the outer one). */
   transaction<T>(fn: () => T): T;
   /** The next global version number (call inside the write's transaction). */
@@ -65,6 +70,8 @@ interface EntityCache {
   sortedShared: boolean;
   equality: Map<string, EqualityIndex>;
   orders: Map<string, OrderIndex>;
+  /** Foreign-key indexes built on first use: attribute -> value -> ids. */
+  indexes?: Map<string, Map<string, Set<string>>>;
 }
 
 /** Gets or builds an index, keeping the map in least-recently-used order. */
@@ -77,6 +84,21 @@ function useIndex<T>(indexes: Map<string, T>, name: string, limit: number, build
   }
   indexes.set(name, index);
   return index;
+}
+
+function indexAdd(index: Map<string, Set<string>>, value: unknown, id: string): void {
+  if (typeof value !== 'string') return;
+  let ids = index.get(value);
+  if (!ids) index.set(value, (ids = new Set()));
+  ids.add(id);
+}
+
+function indexRemove(index: Map<string, Set<string>>, value: unknown, id: string): void {
+  if (typeof value !== 'string') return;
+  const ids = index.get(value);
+  if (!ids) return;
+  ids.delete(id);
+  if (ids.size === 0) index.delete(value);
 }
 
 /** Cached rows are shared by every reader, so they are frozen. */
@@ -140,6 +162,15 @@ export function openStore(options: StoreOptions = {}): EmulatorStore {
     const previous = entry.rows.get(id);
     if (row) entry.rows.set(id, row);
     else entry.rows.delete(id);
+    if (entry.indexes) {
+      for (const [attribute, index] of entry.indexes) {
+        const before = previous?.values[attribute];
+        const after = row?.values[attribute];
+        if (before === after) continue;
+        indexRemove(index, before, id);
+        indexAdd(index, after, id);
+      }
+    }
     if (entry.sorted && (previous === undefined) !== (row === undefined)) {
       if (entry.sortedShared) {
         entry.sorted = entry.sorted.slice();
@@ -210,6 +241,21 @@ export function openStore(options: StoreOptions = {}): EmulatorStore {
     ordered(entitySet, spec) {
       const entry = load(entitySet);
       return useIndex(entry.orders, spec.name, MAX_ORDER_INDEXES, () => new OrderIndex(spec, entry.rows.values()));
+    },
+    referencing(entitySet, attribute, value) {
+      const entry = load(entitySet);
+      entry.indexes ??= new Map();
+      let index = entry.indexes.get(attribute);
+      if (!index) {
+        index = new Map();
+        for (const row of entry.rows.values()) indexAdd(index, row.values[attribute], row.id);
+        entry.indexes.set(attribute, index);
+      }
+      const ids = index.get(value);
+      if (!ids) return [];
+      const rows: StoredRow[] = [];
+      for (const id of [...ids].sort()) rows.push(entry.rows.get(id)!);
+      return rows;
     },
     transaction<T>(fn: () => T): T {
       if (db.inTransaction) return fn();
