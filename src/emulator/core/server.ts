@@ -192,8 +192,9 @@ export async function createEmulatorCore(options: EmulatorCoreOptions = {}): Pro
     const headers = req.headers.origin === undefined ? { ...response.headers } : { ...CORS_HEADERS, ...response.headers };
     // Dataverse names every request in this header; support tickets and logs refer to it.
     headers['x-ms-service-request-id'] ??= requestId;
-    const body = typeof response.body === 'string' ? Buffer.from(response.body, 'utf8') : response.body;
-    if (response.status !== 204 && response.status !== 304) headers['Content-Length'] = String(body.length);
+    // A string body is written as it is (no intermediate Buffer); its length counted in UTF-8 bytes.
+    const body = response.body;
+    if (response.status !== 204 && response.status !== 304) headers['Content-Length'] = String(typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.length);
     try {
       res.writeHead(response.status, headers);
       res.end(response.status === 204 || response.status === 304 ? undefined : body);

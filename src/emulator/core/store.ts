@@ -6,6 +6,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { EqualityIndex, insertId, OrderIndex, removeId, type EqualitySpec, type OrderEntry, type OrderSpec } from './indexes.js';
 import type { RowValues, StoredRow } from './types.js';
 
 /** Options of `openStore`. */
@@ -28,6 +29,16 @@ export interface EmulatorStore {
   /** Rows in id order, after `afterId` when given. Lazy: stop iterating to stop reading. */
   scan(entitySet: string, options?: { afterId?: string }): IterableIterator<StoredRow>;
   /**
+   * Ids of the rows whose `spec.keyOf` is `key`, in id order, from an index built on first use and
+   * kept in step with writes. The array is live: read it before the next write.
+   */
+  equal(entitySet: string, spec: EqualitySpec, key: unknown): readonly string[];
+  /**
+   * Every row in the order of `spec`, from an index built on first use and kept in step with
+   * writes. The entries are live: read them before the next write.
+   */
+  ordered(entitySet: string, spec: OrderSpec): OrderedRows;
+  /**
    * Rows whose `attribute` holds `value` (a lookup's GUID), in id order, through an index kept in
    * step with every write: relationship queries look rows up by foreign key instead of scanning.
    */
@@ -41,12 +52,38 @@ export interface EmulatorStore {
   close(): void;
 }
 
+/** Rows in a sort order: `entries[i].id` is a row id; `after(keys)` is where a page after `keys` starts. */
+export interface OrderedRows {
+  readonly entries: readonly OrderEntry[];
+  after(keys: readonly unknown[]): number;
+}
+
+/** Indexes kept per entity set (the least recently used are dropped beyond these). */
+const MAX_EQUALITY_INDEXES = 16;
+const MAX_ORDER_INDEXES = 16;
+
 interface EntityCache {
   rows: Map<string, StoredRow>;
-  /** Ids in SQLite's BINARY order, rebuilt after inserts and deletes. */
+  /** Ids in SQLite's BINARY order, built on first scan, then kept in step with inserts and deletes. */
   sorted?: string[];
+  /** A scan holds `sorted`: copy it before the next change (scans see a snapshot). */
+  sortedShared: boolean;
+  equality: Map<string, EqualityIndex>;
+  orders: Map<string, OrderIndex>;
   /** Foreign-key indexes built on first use: attribute -> value -> ids. */
   indexes?: Map<string, Map<string, Set<string>>>;
+}
+
+/** Gets or builds an index, keeping the map in least-recently-used order. */
+function useIndex<T>(indexes: Map<string, T>, name: string, limit: number, build: () => T): T {
+  let index = indexes.get(name);
+  if (index) indexes.delete(name);
+  else {
+    index = build();
+    if (indexes.size >= limit) indexes.delete(indexes.keys().next().value!);
+  }
+  indexes.set(name, index);
+  return index;
 }
 
 function indexAdd(index: Map<string, Set<string>>, value: unknown, id: string): void {
@@ -114,7 +151,7 @@ export function openStore(options: StoreOptions = {}): EmulatorStore {
   const load = (entitySet: string): EntityCache => {
     let entry = cache.get(entitySet);
     if (!entry) {
-      entry = { rows: new Map() };
+      entry = { rows: new Map(), sortedShared: false, equality: new Map(), orders: new Map() };
       for (const row of loadStmt.iterate(entitySet)) entry.rows.set(row.id, freeze({ id: row.id, version: row.version, values: JSON.parse(row.data) as RowValues }));
       cache.set(entitySet, entry);
     }
@@ -134,10 +171,22 @@ export function openStore(options: StoreOptions = {}): EmulatorStore {
         indexAdd(index, after, id);
       }
     }
-    if ((previous === undefined) !== (row === undefined)) entry.sorted = undefined;
+    if (entry.sorted && (previous === undefined) !== (row === undefined)) {
+      if (entry.sortedShared) {
+        entry.sorted = entry.sorted.slice();
+        entry.sortedShared = false;
+      }
+      if (row) insertId(entry.sorted, id);
+      else removeId(entry.sorted, id);
+    }
+    for (const index of entry.equality.values()) index.update(previous, row);
+    for (const index of entry.orders.values()) index.update(previous, row);
     undo?.push(() => put(entitySet, previous, id));
   };
-  const sortedIds = (entry: EntityCache): string[] => (entry.sorted ??= [...entry.rows.keys()].sort());
+  const sortedIds = (entry: EntityCache): string[] => {
+    entry.sortedShared = true;
+    return (entry.sorted ??= [...entry.rows.keys()].sort());
+  };
 
   return {
     get(entitySet, id) {
@@ -184,6 +233,14 @@ export function openStore(options: StoreOptions = {}): EmulatorStore {
         const row = entry.rows.get(ids[index]!);
         if (row) yield row;
       }
+    },
+    equal(entitySet, spec, key) {
+      const entry = load(entitySet);
+      return useIndex(entry.equality, spec.name, MAX_EQUALITY_INDEXES, () => new EqualityIndex(spec, entry.rows.values())).ids(key);
+    },
+    ordered(entitySet, spec) {
+      const entry = load(entitySet);
+      return useIndex(entry.orders, spec.name, MAX_ORDER_INDEXES, () => new OrderIndex(spec, entry.rows.values()));
     },
     referencing(entitySet, attribute, value) {
       const entry = load(entitySet);

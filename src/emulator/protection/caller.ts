@@ -23,7 +23,32 @@ export function callerOf(authorization: string | string[] | undefined): string {
   const match = /^\s*Bearer\s+(\S+)\s*$/i.exec(header);
   const token = match ? match[1]! : header.trim();
   if (!token) return ANONYMOUS_CALLER;
-  return claimOf(token) ?? `token:${createHash('sha256').update(token).digest('hex').slice(0, 16)}`;
+  // A client sends the same token for many requests: remember its key under a fingerprint of the
+  // token (two 32-bit FNV-1a hashes and the length), so the token itself is never kept.
+  const fingerprint = fingerprintOf(token);
+  let key = recent.get(fingerprint);
+  if (key === undefined) {
+    key = claimOf(token) ?? `token:${createHash('sha256').update(token).digest('hex').slice(0, 16)}`;
+    if (recent.size >= RECENT_LIMIT) recent.clear();
+    recent.set(fingerprint, key);
+  }
+  return key;
+}
+
+/** Keys of recently seen tokens by fingerprint (bounded). */
+const recent = new Map<string, string>();
+const RECENT_LIMIT = 1024;
+
+function fingerprintOf(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 15;
+  }
+  return `${(a >>> 0).toString(36)}.${(b >>> 0).toString(36)}.${text.length}`;
 }
 
 function claimOf(token: string): string | undefined {

@@ -307,7 +307,7 @@ const EDM: Record<ValueKind | 'other', string> = {
 type Getter = { kind: ValueKind | 'other'; get: (values: RowValues) => unknown };
 
 /** Normalizes a value for comparison: lower-case strings and GUIDs, epoch ms for dates. */
-function normalize(kind: ValueKind | 'other', value: unknown): unknown {
+export function normalizeValue(kind: ValueKind | 'other', value: unknown): unknown {
   if (value === null || value === undefined) return null;
   if (kind === 'string' || kind === 'guid') return String(value).toLowerCase();
   if (kind === 'datetime') return Date.parse(String(value));
@@ -428,8 +428,8 @@ export function compileFilter(node: FilterNode, entity: ResolvedEntity, registry
       }
       const operator = node.operator;
       return (values) => {
-        const a = normalize(kind, left.get(values));
-        const b = normalize(kind, right.get(values));
+        const a = normalizeValue(kind, left.get(values));
+        const b = normalizeValue(kind, right.get(values));
         if (operator === 'eq') return a === b;
         if (operator === 'ne') return a !== b;
         if (a === null || b === null) return false;

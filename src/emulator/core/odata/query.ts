@@ -9,9 +9,14 @@ import { badRequest, notImplemented, unknownProperty, unsupportedQueryOption } f
 import type { CollectionRelation, ResolvedEntity, ResolvedRegistry } from '../entities/registry.js';
 import type { EmulatorStore } from '../store.js';
 import type { AttributeDefinition, StoredRow } from '../types.js';
+import { lowerBound } from '../indexes.js';
 import { expandState, parseExpand, type ExpandState } from './expand.js';
-import { compileFilter, parseFilter, resolveProperty, type PropertyAccess, type RowPredicate } from './filter.js';
+import { compileFilter, parseFilter, resolveProperty, type RowPredicate } from './filter.js';
+import { equalityTerms, orderSpec, type EqualityTerm, type OrderKey } from './plan.js';
 import { MAX_PAGE_SIZE } from './prefer.js';
+
+export type { OrderKey } from './plan.js';
+export { compareKeys, sortValue } from './plan.js';
 
 /** Raw query parameters in order, decoded. */
 export interface QueryParameters {
@@ -49,11 +54,6 @@ const SUPPORTED = new Set(['$select', '$filter', '$orderby', '$top', '$count', '
 const UNSUPPORTED = new Set(['$skip', '$search', '$format', '$apply', '$levels', '$compute', '$index', '$schemaversion', '$deltatoken', '$id']);
 const NOT_IMPLEMENTED = new Set(['fetchXml', 'savedQuery', 'userQuery']);
 
-export interface OrderKey {
-  access: PropertyAccess;
-  descending: boolean;
-}
-
 export interface ExpandOption {
   navigation: string;
   /** The nested options as written (`$select=a;$expand=b(...)`), for `<nav>@odata.nextLink`. */
@@ -72,6 +72,8 @@ export interface ExpandOption {
 export interface QueryOptions {
   select?: string[];
   filter?: RowPredicate;
+  /** `column eq literal` terms of the filter an equality index can answer (the filter still applies). */
+  equalities?: EqualityTerm[];
   orderBy: OrderKey[];
   top?: number;
   count: boolean;
@@ -157,7 +159,12 @@ export function parseOptions(
   const select = parameters.values.get('$select');
   if (select !== undefined) options.select = parseSelect(select, entity);
   const filter = parameters.values.get('$filter');
-  if (filter !== undefined) options.filter = compileFilter(parseFilter(filter, aliases), entity, registry);
+  if (filter !== undefined) {
+    const tree = parseFilter(filter, aliases);
+    options.filter = compileFilter(tree, entity, registry);
+    const equalities = equalityTerms(tree, entity);
+    if (equalities.length > 0) options.equalities = equalities;
+  }
   const orderBy = parameters.values.get('$orderby');
   if (orderBy !== undefined) options.orderBy = parseOrderBy(orderBy, entity, aliases);
   const top = parameters.values.get('$top');
@@ -176,30 +183,6 @@ export function parseOptions(
   const skipToken = parameters.values.get('$skiptoken');
   if (skipToken !== undefined) options.skipToken = skipToken;
   return options;
-}
-
-/** Sort value of a column: lower-case strings and GUIDs, epoch ms for dates. */
-export function sortValue(access: PropertyAccess, row: StoredRow): string | number | boolean | null {
-  const value = row.values[access.key];
-  if (value === null || value === undefined) return null;
-  if (access.kind === 'string' || access.kind === 'guid') return String(value).toLowerCase();
-  if (access.kind === 'datetime') return Date.parse(String(value));
-  return value as number | boolean;
-}
-
-/** Compares two sort keys; nulls first ascending (SQL Server order), ties broken by id. */
-export function compareKeys(a: unknown[], b: unknown[], orderBy: OrderKey[]): number {
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i] as string | number | boolean | null;
-    const y = b[i] as string | number | boolean | null;
-    let order = 0;
-    if (x === y) order = 0;
-    else if (x === null) order = -1;
-    else if (y === null) order = 1;
-    else order = x < y ? -1 : 1;
-    if (order !== 0) return i < orderBy.length && orderBy[i]!.descending ? -order : order;
-  }
-  return 0;
 }
 
 interface SkipToken {
@@ -245,9 +228,23 @@ export interface QueryPage {
   count?: number;
 }
 
+const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Ordered queries whose equality candidates are fewer than 1/CANDIDATE_SHARE of the table sort
+ * those candidates; others walk the table's sorted index from the skip token.
+ */
+const CANDIDATE_SHARE = 8;
+
 /**
  * Runs a collection query against the store. `requestedPageSize` is `odata.maxpagesize`; when a
  * following page's request lacks it, the size of the first page (kept in the skiptoken) applies.
+ *
+ * Keyset paging over the store's indexes: the skip token carries the last row's sort keys and id,
+ * a page starts by binary search after them and stops one row past the page, so a page costs the
+ * same at any depth and rows written between pages neither repeat nor go missing (other than the
+ * rows written themselves). A filter with `column eq literal` terms reads only the rows of the
+ * smallest equality bucket.
  */
 export function runQuery(store: EmulatorStore, entitySet: string, options: QueryOptions, requestedPageSize: number | undefined, rowFilter?: RowPredicate): QueryPage {
   const token = options.skipToken === undefined ? undefined : decodeSkipToken(options.skipToken, options.orderBy.length + 1);
@@ -255,42 +252,79 @@ export function runQuery(store: EmulatorStore, entitySet: string, options: Query
   const limit = options.top !== undefined ? Math.min(options.top, MAX_PAGE_SIZE) : pageSize;
   const paged = options.top === undefined;
   const filters = [options.filter, rowFilter].filter((item): item is RowPredicate => item !== undefined);
-  const matches = (row: StoredRow) => filters.every((filter) => filter(row.values));
+  const matches = filters.length === 0 ? undefined : (row: StoredRow) => filters.every((filter) => filter(row.values));
   const page: QueryPage = { rows: [] };
 
+  // The smallest equality bucket, when the filter has `column eq literal` terms.
+  let candidates: readonly string[] | undefined;
+  for (const term of options.equalities ?? []) {
+    const ids = store.equal(entitySet, term.spec, term.key);
+    if (candidates === undefined || ids.length < candidates.length) candidates = ids;
+  }
+  const countOf = (ids: readonly string[] | undefined): number => {
+    if (!matches) return Math.min(ids === undefined ? store.count(entitySet) : ids.length, MAX_PAGE_SIZE);
+    let count = 0;
+    const rows = ids === undefined ? store.scan(entitySet) : rowsOf(store, entitySet, ids, 0);
+    for (const row of rows) if (matches(row) && ++count >= MAX_PAGE_SIZE) break;
+    return count;
+  };
+
   if (options.orderBy.length === 0) {
-    // Primary key order straight from the index: no sort, stops after one page.
+    // Primary key order: the id index (or the bucket, already in id order), no sort.
     const afterId = token === undefined ? undefined : String(token.keys[0]);
-    for (const row of store.scan(entitySet, afterId === undefined ? {} : { afterId })) {
-      if (!matches(row)) continue;
+    const rows =
+      candidates !== undefined
+        ? rowsOf(store, entitySet, candidates, afterId === undefined ? 0 : lowerBound(candidates, afterId, byString, true))
+        : store.scan(entitySet, afterId === undefined ? {} : { afterId });
+    for (const row of rows) {
+      if (matches && !matches(row)) continue;
       if (page.rows.length === limit) {
         if (paged) page.nextSkipToken = encodeSkipToken([page.rows[page.rows.length - 1]!.id], pageSize);
         break;
       }
       page.rows.push(row);
     }
-    if (options.count) page.count = countMatches(store, entitySet, filters.length === 0 ? undefined : matches);
+    if (options.count) page.count = countOf(candidates);
     return page;
   }
 
-  const keyOf = (row: StoredRow) => [...options.orderBy.map((key) => sortValue(key.access, row)), row.id];
-  const all: { row: StoredRow; keys: unknown[] }[] = [];
-  for (const row of store.scan(entitySet)) if (matches(row)) all.push({ row, keys: keyOf(row) });
-  all.sort((a, b) => compareKeys(a.keys, b.keys, options.orderBy));
-  let start = 0;
-  if (token !== undefined) {
-    while (start < all.length && compareKeys(all[start]!.keys, token.keys, options.orderBy) <= 0) start++;
+  const spec = orderSpec(options.orderBy);
+  if (candidates !== undefined && candidates.length * CANDIDATE_SHARE < store.count(entitySet)) {
+    // A few candidates: sort them.
+    const all: { row: StoredRow; keys: unknown[] }[] = [];
+    for (const row of rowsOf(store, entitySet, candidates, 0)) if (!matches || matches(row)) all.push({ row, keys: spec.keysOf(row) });
+    all.sort((a, b) => spec.compare(a.keys, b.keys));
+    const start = token === undefined ? 0 : lowerBound(all, token.keys, (item, keys) => spec.compare(item.keys, keys), true);
+    const slice = all.slice(start, start + limit);
+    page.rows = slice.map((item) => item.row);
+    if (paged && start + limit < all.length) page.nextSkipToken = encodeSkipToken(slice[slice.length - 1]!.keys, pageSize);
+    if (options.count) page.count = Math.min(all.length, MAX_PAGE_SIZE);
+    return page;
   }
-  const slice = all.slice(start, start + limit);
-  page.rows = slice.map((item) => item.row);
-  if (paged && start + limit < all.length) page.nextSkipToken = encodeSkipToken(slice[slice.length - 1]!.keys, pageSize);
-  if (options.count) page.count = Math.min(all.length, MAX_PAGE_SIZE);
+
+  // The table's sorted index, from the row after the skip token's keys.
+  const index = store.ordered(entitySet, spec);
+  const entries = index.entries;
+  let lastKeys: unknown[] | undefined;
+  for (let i = token === undefined ? 0 : index.after(token.keys); i < entries.length; i++) {
+    const entry = entries[i]!;
+    const row = store.get(entitySet, entry.id);
+    if (!row || (matches && !matches(row))) continue;
+    if (page.rows.length === limit) {
+      if (paged && lastKeys) page.nextSkipToken = encodeSkipToken(lastKeys, pageSize);
+      break;
+    }
+    page.rows.push(row);
+    lastKeys = entry.keys;
+  }
+  if (options.count) page.count = countOf(candidates);
   return page;
 }
 
-function countMatches(store: EmulatorStore, entitySet: string, matches?: (row: StoredRow) => boolean): number {
-  if (!matches) return Math.min(store.count(entitySet), MAX_PAGE_SIZE);
-  let count = 0;
-  for (const row of store.scan(entitySet)) if (matches(row) && ++count >= MAX_PAGE_SIZE) break;
-  return count;
+/** The rows of `ids` from `start` on (ids of rows deleted meanwhile are skipped). */
+function* rowsOf(store: EmulatorStore, entitySet: string, ids: readonly string[], start: number): Generator<StoredRow> {
+  for (let i = start; i < ids.length; i++) {
+    const row = store.get(entitySet, ids[i]!);
+    if (row) yield row;
+  }
 }
