@@ -11,7 +11,7 @@ import { CHANNEL_MESSAGE_TABLE, INTERACTION_TABLE } from './interactionStore.js'
 import { PLUGIN_REFUSAL_CODE, checkJourneyDelete, checkJourneyUpdate } from './journeyRules.js';
 import { CHANNEL_OPERATIONS, OUTBOUND_OPERATIONS, toDataverseError } from './operations.js';
 import { runJourney } from './runtime.js';
-import { JourneyStatusMachine } from './statusMachine.js';
+import { JourneyStatusMachine, TRANSITION_TABLE } from './statusMachine.js';
 import { isBlocking, validateJourneyFields } from './journeyValidation.js';
 
 /** Options of `marketingPlugin`. */
@@ -57,7 +57,7 @@ const CREATE_STATUSES: readonly number[] = [JourneyStatus.Draft, JourneyStatus.G
 export function marketingPlugin(options: MarketingPluginOptions = {}): EmulatorPlugin {
   const delayMs = options.transitionDelayMs ?? 2000;
   const log = options.log ?? (() => {});
-  const entities = [INTERACTION_TABLE, CHANNEL_MESSAGE_TABLE];
+  const entities = [INTERACTION_TABLE, CHANNEL_MESSAGE_TABLE, TRANSITION_TABLE];
   if (options.profile === 'outbound-removed') {
     return { name: 'marketing', entities, operations: { ...CHANNEL_OPERATIONS } };
   }
@@ -117,7 +117,9 @@ export function marketingPlugin(options: MarketingPluginOptions = {}): EmulatorP
     start(core: EmulatorCore): void {
       machine = new JourneyStatusMachine(core, delayMs, log);
       const resumed = machine.resume();
-      if (resumed > 0) log(`marketing: resumed ${resumed} pending journey transition(s)`);
+      if (resumed.completed + resumed.waiting > 0) {
+        log(`marketing: completed ${resumed.completed} journey transition(s) that fell due while no process served the store; ${resumed.waiting} still pending`);
+      }
       // Live journeys pick up segment members added while the emulator was down.
       // Collect first: the store's scan is a live cursor, and runJourney reads other tables.
       const live: string[] = [];
