@@ -15,6 +15,7 @@ import definitionCommand from './commands/definition.js';
 import emulatorCommand from './commands/emulator.js';
 import journeysCommand from './commands/journeys.js';
 import queryCommand from './commands/query.js';
+import realtimeCommand from './commands/realtime.js';
 import validateCommand from './commands/validate.js';
 import { isEntryPoint } from '../util/entryPoint.js';
 
@@ -30,6 +31,7 @@ const COMMANDS: CommandRegistration[] = [
   channelCommand,
   customApiCommand,
   auditCommand,
+  realtimeCommand,
 ];
 
 export function buildParser(argv: string[]): Argv {
