@@ -12,7 +12,7 @@ import { PLUGIN_REFUSAL_CODE, checkJourneyDelete, checkJourneyUpdate } from './j
 import { CHANNEL_OPERATIONS, OUTBOUND_OPERATIONS, toWebApiError } from './operations.js';
 import { runJourney } from './runtime.js';
 import { JourneyStatusMachine, TRANSITION_TABLE } from './statusMachine.js';
-import { isBlocking, validateJourneyFields } from './journeyValidation.js';
+import { EMULATOR_FAULT_PREFIX, isBlocking, validateJourneyFields } from './journeyValidation.js';
 
 /** Options of `marketingPlugin`. */
 export interface MarketingPluginOptions {
@@ -35,12 +35,16 @@ export interface MarketingPluginOptions {
  * otherwise the result is stored with the save.
  * https://learn.microsoft.com/dynamics365/customer-insights/journeys/go-live (Live-editable)
  */
-function checkSavedEdits(before: Readonly<Record<string, unknown>>, values: Record<string, unknown>): void {
+function checkSavedEdits(core: EmulatorCore, before: Readonly<Record<string, unknown>>, values: Record<string, unknown>): void {
   const merged: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   Object.assign(merged, before, values);
-  const result = validateJourneyFields(merged);
+  const result = validateJourneyFields(merged, core);
   if (isBlocking(result)) {
-    const faults = result.ActivityValidationResults.filter((r) => r.Result === 'Error').map((r) => (r.ActivityId ? `${r.Fault} (tile ${r.ActivityId})` : r.Fault));
+    // The emulator's own faults carry their message first.
+    const faults = result.ActivityValidationResults.filter((r) => r.Result === 'Error').map((r) => {
+      const text = r.Fault.startsWith(EMULATOR_FAULT_PREFIX) && r.ErrorMessageArguments[0] ? `${r.Fault}: ${r.ErrorMessageArguments[0]}` : r.Fault;
+      return r.ActivityId ? `${text} (tile ${r.ActivityId})` : text;
+    });
     throw toWebApiError({
       status: 400,
       code: PLUGIN_REFUSAL_CODE,
@@ -94,7 +98,7 @@ export function marketingPlugin(options: MarketingPluginOptions = {}): EmulatorP
       if (!check.ok) throw toWebApiError(check.refusal);
       for (const [key, value] of Object.entries(check.extraValues)) change.values[key] = value;
       if (Number(before[A.statusCode]) === JourneyStatus.LiveEditable && Number(change.values[A.statusCode]) === JourneyStatus.Live) {
-        checkSavedEdits(before, change.values);
+        checkSavedEdits(context.core, before, change.values);
       }
     },
 

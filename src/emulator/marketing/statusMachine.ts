@@ -143,7 +143,7 @@ export class JourneyStatusMachine {
         this.setStatus(journeyId, JourneyStatus.Stopped);
         return;
       }
-      const result = validateJourneyFields(journey);
+      const result = validateJourneyFields(journey, this.core);
       const target = isBlocking(result) ? JourneyStatus.Error : JourneyStatus.Live;
       // Entering Live runs the simulator (the plugin's afterCommit sees the status change).
       this.setStatus(journeyId, target, { [A.validationResults]: JSON.stringify(result) });
