@@ -35,6 +35,8 @@ export interface AuditCheckpoint {
   tileUsage: Record<string, number>;
   /** Entra states looked up so far. */
   entra: Record<string, EntraStatus>;
+  /** When the audit finished (reports written); absent while it is unfinished. */
+  finishedAt?: string;
 }
 
 /** Write the checkpoint atomically. */

@@ -90,6 +90,11 @@ export async function runAudit(client: DataverseClient, options: AuditOptions): 
   if (options.resume && checkpoint === undefined) {
     throw new InputError(`There is no audit to resume in ${outDir}`, { file: join(outDir, CHECKPOINT_FILE) }, { hint: 'run the audit without --resume to start one' });
   }
+  if (checkpoint?.finishedAt !== undefined) {
+    throw new InputError(`The audit in ${outDir} already finished (at ${checkpoint.finishedAt}); it was not interrupted, so there is nothing to resume`, { file: join(outDir, CHECKPOINT_FILE) }, {
+      hint: 'its reports are in that folder; run the audit without --resume to audit again',
+    });
+  }
   if (checkpoint && (checkpoint.archiveDir ?? null) !== (options.archiveDir ?? null)) {
     throw new InputError(
       `The interrupted audit in ${outDir} was started ${checkpoint.archiveDir ? `with --archive ${checkpoint.archiveDir}` : 'without --archive'}`,
@@ -223,6 +228,8 @@ export async function runAudit(client: DataverseClient, options: AuditOptions): 
     });
     archive = { dir: options.archiveDir, manifest: manifest.path, journeys: manifest.journeys };
   }
+  // Mark the audit finished, so that --resume says so instead of running the last steps again.
+  if (checkpoint !== undefined) await writeCheckpoint(outDir, { ...checkpoint, finishedAt: generatedAt });
   return { completed: true, summary: finalSummary, reports, outDir, ...(archive ? { archive } : {}) };
 }
 

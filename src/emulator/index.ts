@@ -37,6 +37,7 @@ export { SeedIds } from './seed/seedData.js';
 export { seedId } from './seed/seedIds.js';
 export { exportDataDir, resetDataDir, seedDataDir, type StoreLocation } from './seed/maintenance.js';
 export { STORE_FILE } from './core/store.js';
+export { LOCK_FILE, StoreLockedError, acquireStoreLock, assertStoreNotServed, storeLockOwner, type StoreLock, type StoreLockOwner } from './ops/storeLock.js';
 
 /** Options of {@link startEmulator}. */
 export interface EmulatorOptions {

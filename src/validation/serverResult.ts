@@ -31,6 +31,9 @@ export interface ValidationResult {
 const SEVERITY_OF_RESULT: Readonly<Record<ServerResult, Severity>> = { Valid: 'info', Warning: 'warning', Error: 'error' };
 const RESULT_OF_SEVERITY: Readonly<Record<Severity, ServerResult>> = { info: 'Valid', warning: 'Warning', error: 'Error' };
 
+/** The emulator's own fault names (`EmulatorEmailMissing`, `EmulatorJourneyName`…). */
+const EMULATOR_FAULT = /^Emulator[A-Z]/;
+
 /** A message for a fault: the catalogue's when the fault is known, else the code with its arguments. */
 export function faultMessage(fault: string, args: readonly string[]): string {
   const known = ruleById(fault)?.serverMessage;
@@ -85,12 +88,14 @@ export function parseValidationResult(value: string | object, location: InputLoc
     const args = rawArgs.map((argument) => (typeof argument === 'string' ? argument : JSON.stringify(argument) ?? ''));
     const result = readResult(own(entry, 'Result'), location, `${at}/Result`);
     const findingLocation: InputLocation = { ...location };
+    // The emulator's own faults (`Emulator…`, docs/emulator.md) carry their message first.
+    const ownMessage = EMULATOR_FAULT.test(fault) && args.length > 0 && args[0] !== '';
     return {
       ruleId: fault,
       severity: SEVERITY_OF_RESULT[result],
       activityId,
-      message: faultMessage(fault, args),
-      arguments: args,
+      message: ownMessage ? args[0]! : faultMessage(fault, args),
+      arguments: ownMessage ? args.slice(1) : args,
       location: findingLocation,
     };
   });

@@ -69,6 +69,16 @@ function client(emulator: RunningEmulator): Client {
   };
 }
 
+/** The records the test journeys reference, Live, so the go-live check finds them. */
+async function createReferences(emulator: RunningEmulator): Promise<void> {
+  const api = client(emulator);
+  const post = async (set: string, body: object) => expect((await api.request("POST", set, body)).status).toBe(204);
+  await post('msdyncrm_segments', { msdyncrm_segmentid: SEGMENT, msdyncrm_segmentname: 'VIP', statuscode: 192350001 });
+  for (const [id, name] of [['bbbbbbbb-0000-0000-0000-000000000001', 'Welcome'], ['bbbbbbbb-0000-0000-0000-000000000002', 'Reminder'], ['bbbbbbbb-0000-0000-0000-000000000003', 'Follow-up']]) {
+    await post('msdyncrm_marketingemails', { msdyncrm_marketingemailid: id, msdyncrm_name: name, statuscode: 192350001 });
+  }
+}
+
 async function createJourney(api: Client, body: Record<string, unknown>): Promise<string> {
   const response = await api.request('POST', 'msdyncrm_customerjourneys', body);
   expect(response.status, JSON.stringify(response.json)).toBe(204);
@@ -104,6 +114,7 @@ describe('journey status machine', () => {
 
   beforeAll(async () => {
     emulator = await startEmulator({ transitionDelayMs: 20 });
+    await createReferences(emulator);
     api = client(emulator);
   });
   afterAll(async () => {
@@ -206,7 +217,7 @@ describe('journey status machine', () => {
 
   it('locks lookups written with @odata.bind, but accepts rewriting the same record', async () => {
     const settings = async (name: string) => {
-      const response = await api.request('POST', 'msdyncrm_contentsettingss', { msdyncrm_name: name });
+      const response = await api.request('POST', 'msdyncrm_contentsettingss', { msdyncrm_name: name, statuscode: 192350001 });
       expect(response.status, JSON.stringify(response.json)).toBe(204);
       return /\(([0-9a-f-]{36})\)$/.exec(response.headers.get('OData-EntityId') ?? '')![1]!;
     };
@@ -305,6 +316,7 @@ describe('transitions survive a restart', () => {
     try {
       // A delay far longer than the test: the first emulator closes before completing.
       const first = await startEmulator({ dataDir, transitionDelayMs: 600_000 });
+      await createReferences(first);
       const api1 = client(first);
       const id = await createJourney(api1, journeyBody());
       expect((await setStatus(api1, id, S.GoingLive)).status).toBe(204);

@@ -103,6 +103,7 @@ describe('marketing actions and runtime (default profile)', () => {
     segmentId = await create(call, 'msdyncrm_segments', {
       msdyncrm_segmentname: 'Static test segment',
       msdyncrm_segmenttype: 192350001,
+      statuscode: 192350001,
       msdyncrm_segmentmemberids: JSON.stringify([contacts.compliant, contacts.blocked, contacts.unset].map((id) => `crm${id}`)),
     });
     await create(call, 'webresourceset', {
@@ -304,7 +305,7 @@ describe('runtime simulator across restarts', () => {
       const a = await create(call1, 'contacts', { firstname: 'Ann', lastname: 'One' });
       const b = await create(call1, 'contacts', { firstname: 'Ben', lastname: 'Two', donotphone: true });
       const members = (ids: string[]) => JSON.stringify(ids.map((id) => `crm${id}`));
-      const segment = await create(call1, 'msdyncrm_segments', { msdyncrm_segmentname: 'S', msdyncrm_segmenttype: 192350001, msdyncrm_segmentmemberids: members([a, b]) });
+      const segment = await create(call1, 'msdyncrm_segments', { msdyncrm_segmentname: 'S', msdyncrm_segmenttype: 192350001, msdyncrm_segmentmemberids: members([a, b]), statuscode: 192350001 });
       await create(call1, 'webresourceset', { name: 'test_TextCustomerJourneyDesignerTileConfig.xml', webresourcetype: 4, content: Buffer.from(TILE_XML).toString('base64') });
       // The tile is matched by its entity's logical name here (the prefix works too, see above).
       const journey = await create(call1, 'msdyncrm_customerjourneys', { msdyncrm_name: 'Restart', msdyncrm_workflowdefinition: definition(segment, 'test_textmessage'), msdyncrm_entitytarget: 0 });

@@ -15,6 +15,8 @@ import {
   seedDataDir,
   startEmulator,
   STORE_FILE,
+  acquireStoreLock,
+  assertStoreNotServed,
   type FaultRule,
   type ServiceProtectionLimits,
 } from '../../emulator/index.js';
@@ -115,6 +117,8 @@ async function start(args: StartArgs): Promise<void> {
   const dataDir = args['in-memory'] ? undefined : resolve(args.data ?? DEFAULT_DATA_DIR);
   const log = args.quiet ? () => {} : (line: string) => writeErr(line);
 
+  // One writer per store: refused while another live server holds it (a stale lock is taken over).
+  const lock = dataDir !== undefined ? acquireStoreLock(dataDir) : undefined;
   const signal = untilSignal();
   const emulator = await startEmulator({
     host: args.host,
@@ -130,8 +134,10 @@ async function start(args: StartArgs): Promise<void> {
     ...(args['request-log'] ? { requestLogFile: resolve(args['request-log']) } : {}),
     log,
   }).catch((error: unknown) => {
+    lock?.release();
     throw startupError(error, args.host, port, dataDir);
   });
+  lock?.setUrl(emulator.url);
   // The first stdout line is the contract scripts wait for.
   writeOut(`listening on ${emulator.url}`);
   log(`service root: ${emulator.serviceRoot}`);
@@ -140,7 +146,11 @@ async function start(args: StartArgs): Promise<void> {
 
   const received = await signal;
   log(`${received}: stopping`);
-  await emulator.close();
+  try {
+    await emulator.close();
+  } finally {
+    lock?.release();
+  }
 }
 
 function storeOption<T>(yargs: Argv<T>) {
@@ -210,6 +220,7 @@ export default function register(cli: Argv): Argv {
           if (!existsSync(join(dataDir, STORE_FILE))) {
             throw new InputError(`there is no emulator store in ${data}`, { file: data }, { hint: 'pass --data DIR of an existing store, or run "journeyctl emulator seed" first' });
           }
+          assertStoreNotServed(dataDir, 'export');
           const out = typeof args.out === 'string' ? args.out : undefined;
           if (!out) {
             await exportDataDir({ dataDir }, (chunk) => process.stdout.write(chunk));

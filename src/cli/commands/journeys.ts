@@ -206,6 +206,13 @@ async function runTransition(argv: TransitionArgs, operation: 'goLive' | 'stop')
     argv,
     async (journeys) => {
       const id = await resolveJourneyId(journeys, argv.journey);
+      // Already where the operation would take it: say so and write nothing (exit 0).
+      const current = operation === 'goLive' ? (await journeys.readStatus(id)).statusCode : undefined;
+      if (current === JourneyStatus.Live) {
+        const row = { id, operation, result: 'already live', status: statusLabel(current), statusCode: current, lastPolledAt: null };
+        print(argv.format, row, () => `journey ${id} is already live (${statusLabel(current)}); nothing was changed`);
+        return;
+      }
       let poller: JourneyPoller;
       try {
         poller =

@@ -4,6 +4,7 @@
  * service document. Handlers of writes are synchronous so a `$batch` change set can run them in one
  * SQLite transaction.
  */
+import { READ_LIMITS } from '../../io/limits.js';
 import {
   badRequest,
   concurrencyMismatch,
@@ -181,8 +182,14 @@ export class Engine {
       throw unsupportedMediaType(contentType.slice(0, 100));
     }
     if (scope.request.body.length === 0) throw badRequest('The request body is empty; send a JSON object.');
+    const text = scope.request.body.toString('utf8');
+    // Deeper bodies would overflow the stack of the code that walks them: refuse them as a client error.
+    const depth = jsonNestingDepth(text, READ_LIMITS.maxDepth);
+    if (depth > READ_LIMITS.maxDepth) {
+      throw badRequest(`The request body is nested more than ${READ_LIMITS.maxDepth} levels of arrays and objects deep; no Dataverse request comes near that.`);
+    }
     try {
-      return JSON.parse(scope.request.body.toString('utf8')) as unknown;
+      return JSON.parse(text) as unknown;
     } catch (error) {
       throw badRequest(`The request body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -672,4 +679,28 @@ function keyNotFound(entity: ResolvedEntity) {
 
 function isCoreResponse(value: unknown): value is CoreResponse {
   return typeof value === 'object' && value !== null && 'status' in value && 'body' in value && 'headers' in value;
+}
+
+/** The nesting depth of arrays and objects in JSON text (strings skipped), counting stops past `limit`. */
+export function jsonNestingDepth(text: string, limit: number): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+      continue;
+    }
+    if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      depth++;
+      if (depth > max) {
+        max = depth;
+        if (max > limit) return max;
+      }
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return max;
 }

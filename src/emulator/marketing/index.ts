@@ -11,8 +11,8 @@ import { CHANNEL_MESSAGE_TABLE, INTERACTION_TABLE } from './interactionStore.js'
 import { PLUGIN_REFUSAL_CODE, checkJourneyDelete, checkJourneyUpdate } from './journeyRules.js';
 import { CHANNEL_OPERATIONS, OUTBOUND_OPERATIONS, toWebApiError } from './operations.js';
 import { runJourney } from './runtime.js';
-import { JourneyStatusMachine } from './statusMachine.js';
-import { isBlocking, validateJourneyFields } from './journeyValidation.js';
+import { JourneyStatusMachine, TRANSITION_TABLE } from './statusMachine.js';
+import { EMULATOR_FAULT_PREFIX, isBlocking, validateJourneyFields } from './journeyValidation.js';
 
 /** Options of `marketingPlugin`. */
 export interface MarketingPluginOptions {
@@ -35,12 +35,16 @@ export interface MarketingPluginOptions {
  * otherwise the result is stored with the save.
  * https://learn.microsoft.com/dynamics365/customer-insights/journeys/go-live (Live-editable)
  */
-function checkSavedEdits(before: Readonly<Record<string, unknown>>, values: Record<string, unknown>): void {
+function checkSavedEdits(core: EmulatorCore, before: Readonly<Record<string, unknown>>, values: Record<string, unknown>): void {
   const merged: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   Object.assign(merged, before, values);
-  const result = validateJourneyFields(merged);
+  const result = validateJourneyFields(merged, core);
   if (isBlocking(result)) {
-    const faults = result.ActivityValidationResults.filter((r) => r.Result === 'Error').map((r) => (r.ActivityId ? `${r.Fault} (tile ${r.ActivityId})` : r.Fault));
+    // The emulator's own faults carry their message first.
+    const faults = result.ActivityValidationResults.filter((r) => r.Result === 'Error').map((r) => {
+      const text = r.Fault.startsWith(EMULATOR_FAULT_PREFIX) && r.ErrorMessageArguments[0] ? `${r.Fault}: ${r.ErrorMessageArguments[0]}` : r.Fault;
+      return r.ActivityId ? `${text} (tile ${r.ActivityId})` : text;
+    });
     throw toWebApiError({
       status: 400,
       code: PLUGIN_REFUSAL_CODE,
@@ -57,7 +61,7 @@ const CREATE_STATUSES: readonly number[] = [JourneyStatus.Draft, JourneyStatus.G
 export function marketingPlugin(options: MarketingPluginOptions = {}): EmulatorPlugin {
   const delayMs = options.transitionDelayMs ?? 2000;
   const log = options.log ?? (() => {});
-  const entities = [INTERACTION_TABLE, CHANNEL_MESSAGE_TABLE];
+  const entities = [INTERACTION_TABLE, CHANNEL_MESSAGE_TABLE, TRANSITION_TABLE];
   if (options.profile === 'outbound-removed') {
     return { name: 'marketing', entities, operations: { ...CHANNEL_OPERATIONS } };
   }
@@ -94,7 +98,7 @@ export function marketingPlugin(options: MarketingPluginOptions = {}): EmulatorP
       if (!check.ok) throw toWebApiError(check.refusal);
       for (const [key, value] of Object.entries(check.extraValues)) change.values[key] = value;
       if (Number(before[A.statusCode]) === JourneyStatus.LiveEditable && Number(change.values[A.statusCode]) === JourneyStatus.Live) {
-        checkSavedEdits(before, change.values);
+        checkSavedEdits(context.core, before, change.values);
       }
     },
 
@@ -117,7 +121,9 @@ export function marketingPlugin(options: MarketingPluginOptions = {}): EmulatorP
     start(core: EmulatorCore): void {
       machine = new JourneyStatusMachine(core, delayMs, log);
       const resumed = machine.resume();
-      if (resumed > 0) log(`marketing: resumed ${resumed} pending journey transition(s)`);
+      if (resumed.completed + resumed.waiting > 0) {
+        log(`marketing: completed ${resumed.completed} journey transition(s) that fell due while no process served the store; ${resumed.waiting} still pending`);
+      }
       // Live journeys pick up segment members added while the emulator was down.
       // Collect first: the store's scan is a live cursor, and runJourney reads other tables.
       const live: string[] = [];

@@ -27,11 +27,11 @@ function requireRow(core: EmulatorCore, table: { entitySet: string; logicalName:
 /** `msdyncrm_CustomerJourneyValidate`: the error check over the values passed (nothing is read or saved). */
 export const customerJourneyValidate: OperationHandler = {
   kind: 'action',
-  handle({ parameters }) {
+  handle({ parameters, core }) {
     const parsed = parseValidateRequest(parameters);
     if (!parsed.ok) throw toWebApiError(parsed.refusal);
     // The result is a JSON document serialized into a string property, as the service answers.
-    return { ValidationResult: JSON.stringify(validateJourneyFields(parsed.input.fields)) };
+    return { ValidationResult: JSON.stringify(validateJourneyFields(parsed.input.fields, core)) };
   },
 };
 

@@ -6,6 +6,7 @@ import { createEmulatorCore } from '../core/server.js';
 import type { EmulatorCore } from '../core/types.js';
 import { graphPlugin } from '../graph/index.js';
 import { marketingPlugin } from '../marketing/index.js';
+import { assertStoreNotServed } from '../ops/storeLock.js';
 import { resetStore, seedStore, writeStoreExport } from './seed.js';
 
 /** Where the store is: a directory, or none for a throw-away in-memory store. */
@@ -14,7 +15,9 @@ export interface StoreLocation {
   dataDir?: string;
 }
 
-async function withCore<T>(location: StoreLocation, fn: (core: EmulatorCore) => T | Promise<T>): Promise<T> {
+async function withCore<T>(location: StoreLocation, action: string, fn: (core: EmulatorCore) => T | Promise<T>): Promise<T> {
+  // One writer per store: a running server keeps its rows in memory and in its own connection.
+  if (location.dataDir !== undefined) assertStoreNotServed(location.dataDir, action);
   const core = await createEmulatorCore({
     host: '127.0.0.1',
     port: 0,
@@ -30,12 +33,12 @@ async function withCore<T>(location: StoreLocation, fn: (core: EmulatorCore) => 
 
 /** Add the seed records that are missing; returns how many were created. */
 export function seedDataDir(location: StoreLocation): Promise<number> {
-  return withCore(location, (core) => seedStore(core));
+  return withCore(location, 'seed', (core) => seedStore(core));
 }
 
 /** Remove every row; with `seed`, write the seed data again. Returns the number of seed rows written. */
 export function resetDataDir(location: StoreLocation, options: { seed?: boolean } = {}): Promise<number> {
-  return withCore(location, (core) => {
+  return withCore(location, 'reset', (core) => {
     resetStore(core);
     return options.seed ? seedStore(core) : 0;
   });
@@ -43,5 +46,5 @@ export function resetDataDir(location: StoreLocation, options: { seed?: boolean 
 
 /** Write the JSON export of the store in chunks (see `writeStoreExport`). */
 export function exportDataDir(location: StoreLocation, write: (chunk: string) => void): Promise<void> {
-  return withCore(location, (core) => writeStoreExport(core, write));
+  return withCore(location, 'export', (core) => writeStoreExport(core, write));
 }

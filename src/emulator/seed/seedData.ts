@@ -247,7 +247,7 @@ export function seedRecords(): SeedRecord[] {
     });
   email(SeedIds.welcomeEmail, 'Welcome email', 'Welcome to Contoso', JourneyStatus.Live);
   email(SeedIds.newsletterEmail, 'Monthly newsletter', 'News from Contoso', JourneyStatus.Live);
-  email(SeedIds.invitationEmail, 'Event invitation', 'You are invited to Contoso Summit 2026', JourneyStatus.Draft);
+  email(SeedIds.invitationEmail, 'Event invitation', 'You are invited to Contoso Summit 2026', JourneyStatus.Live);
 
   add(Tables.marketingPage.entitySet, SeedIds.page, {
     msdyncrm_name: 'Event registration page',
