@@ -12,7 +12,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { Tables } from '../../model/names.js';
-import { DataverseError, badRequest } from '../core/errors.js';
+import { WebApiError, badRequest } from '../core/errors.js';
 import type { EmulatorCore, EmulatorPlugin, OperationContext, OperationHandler, RowValues } from '../core/types.js';
 import type { CustomApiHandler, CustomApiImplementation, CustomApiRequest, CustomApiRuntimeOptions } from './types.js';
 
@@ -120,8 +120,8 @@ function literal(value: unknown): string {
 }
 
 /** 400 `0x80040265`: the plug-in (here: the bound implementation) failed. */
-function pluginError(message: string): DataverseError {
-  return new DataverseError(400, '0x80040265', message);
+function pluginError(message: string): WebApiError {
+  return new WebApiError(400, '0x80040265', message);
 }
 
 /** Check the request parameters against the definition; Dataverse's errors for each way they break it. */
@@ -136,7 +136,7 @@ export function checkParameters(definition: Definition, parameters: Record<strin
   for (const parameter of definition.requestParameters) {
     const value = parameters[parameter.uniqueName];
     if (value === undefined || value === null) {
-      if (!parameter.optional) throw new DataverseError(400, '0x80040203', `The request parameter '${parameter.uniqueName}' of '${definition.uniqueName}' is required and has no value.`);
+      if (!parameter.optional) throw new WebApiError(400, '0x80040203', `The request parameter '${parameter.uniqueName}' of '${definition.uniqueName}' is required and has no value.`);
       continue;
     }
     if (!fits(parameter.type, value)) {
@@ -315,7 +315,7 @@ export async function customApiRuntimePlugin(options: CustomApiRuntimeOptions = 
       try {
         result = await withTimeout(Promise.resolve().then(() => invoke(request, executor(context.core, context.user))), timeoutMs, definition.uniqueName);
       } catch (error) {
-        if (error instanceof DataverseError) throw error;
+        if (error instanceof WebApiError) throw error;
         // An exception in the plug-in: Dataverse answers with its message (InvalidPluginExecutionException).
         const message = error instanceof Error ? error.message : String(error);
         options.log?.(`custom API ${definition.uniqueName}: the implementation threw: ${message}`);
