@@ -223,7 +223,7 @@ export interface ResolvedRegistry extends EntityRegistry {
   store?: EmulatorStore;
   resolved(entitySet: string): ResolvedEntity | undefined;
   resolvedByLogicalName(logicalName: string): ResolvedEntity | undefined;
-  /** Add (or replace) a table at run time: tables created through the metadata API (no relationships). */
+  /** Add (or replace) a table at run time: tables created through the metadata API. */
   register(definition: EntityDefinition): void;
 }
 
@@ -235,11 +235,12 @@ export interface ResolvedRegistry extends EntityRegistry {
 export function createRegistry(definitions: EntityDefinition[], relationships: RelationshipDefinition[] = coreRelationships): ResolvedRegistry {
   const bySet = new Map<string, ResolvedEntity>();
   const byLogical = new Map<string, ResolvedEntity>();
-  for (const definition of definitions) {
+  const register = (definition: EntityDefinition): void => {
     const entry = resolve(definition);
     bySet.set(definition.entitySet, entry);
     byLogical.set(definition.logicalName, entry);
-  }
+  };
+  for (const definition of definitions) register(definition);
   link(bySet, relationships);
   return {
     bySet: (entitySet) => bySet.get(entitySet)?.definition,
@@ -248,10 +249,6 @@ export function createRegistry(definitions: EntityDefinition[], relationships: R
     attribute: (entitySet, name) => bySet.get(entitySet)?.attributes.get(name),
     resolved: (entitySet) => bySet.get(entitySet),
     resolvedByLogicalName: (logicalName) => byLogical.get(logicalName),
-    register(definition) {
-      const entry = resolve(definition);
-      bySet.set(definition.entitySet, entry);
-      byLogical.set(definition.logicalName, entry);
-    },
+    register,
   };
 }
