@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataverseClient } from '../../dataverse/index.js';
 import { InputError } from '../../errors.js';
-import { startEmulator, type CustomApiImplementation, type RunningEmulator } from '../../emulator/index.js';
+import type { CustomApiImplementation, RunningEmulator } from '../../emulator/index.js';
 import { escapeXml } from '../../validation/formatters/xml.js';
 import { formatReport } from '../../validation/formatters/index.js';
 import { buildReport, type CheckedRule, type FileReport } from '../../validation/report.js';
@@ -139,6 +139,8 @@ export async function runConformance(spec: ChannelSpec, options: ConformanceOpti
   const baseDir = options.baseDir ?? process.cwd();
   const timeoutMs = options.timeoutMs ?? 20_000;
   const bindings = { ...(options.handler ? await handlerBindings(n, options.handler, baseDir) : {}), ...(options.bindings ?? {}) };
+  // Loaded on use: the library's entry point does not start (or load) the emulator.
+  const { startEmulator } = await import('../../emulator/index.js');
   const emulator = await startEmulator({ host: '127.0.0.1', port: 0, seed: false, customApis: bindings, customApiTimeoutMs: timeoutMs, customApiBaseDir: baseDir });
   const client = new DataverseClient({ url: emulator.url, auth: { none: true }, retry: { maxAttempts: 1 }, timeoutInMs: timeoutMs + 5_000 });
   try {
