@@ -71,6 +71,7 @@ beforeAll(async () => {
       test_Slow: () => new Promise((r) => setTimeout(() => r({ Reversed: 'late' }), 2_000)),
       test_BadOutput: () => ({ Reversed: 42 }),
       test_Extra: () => ({ Reversed: 'x', Other: 1 }),
+      test_Bound: ({ target }) => ({ Reversed: `${target?.entitySet}:${target?.id}` }),
       test_Notify: async ({ parameters, execute }) => {
         const result = await execute('msdyn_D365ChannelsNotification', { notificationPayLoad: parameters.Text });
         return { Reversed: JSON.stringify(result) };
@@ -79,6 +80,7 @@ beforeAll(async () => {
   });
   client = new DataverseClient({ url: emulator.url, auth: { none: true } });
   for (const name of ['test_Fn', 'test_Module', 'test_Http', 'test_Throws', 'test_Slow', 'test_BadOutput', 'test_Extra', 'test_Notify', 'test_Unbound']) await applyCustomApi(client, api(name));
+  await applyCustomApi(client, api('test_Bound', { bindingType: 'Entity', boundEntityLogicalName: 'contact', requestParameters: [] }));
   await applyCustomApi(client, api('test_Named', { responseProperties: [{ uniqueName: 'Length', type: 'Integer' }] }));
   await applyCustomApi(client, api('test_Function', { isFunction: true, requestParameters: [], responseProperties: [{ uniqueName: 'Reversed', type: 'String' }] }));
 });
@@ -104,6 +106,13 @@ describe('custom API runtime', () => {
     const fn = await fetch(`${emulator.serviceRoot}test_Function()`);
     expect(fn.status).toBe(200);
     expect((await fetch(`${emulator.serviceRoot}test_Function`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).status).toBe(404);
+  });
+
+  it('calls an entity-bound custom API on its record and refuses it unbound', async () => {
+    const contact = await client.create('contacts', { lastname: 'Bound' });
+    const bound = await post(`contacts(${contact.id})/Microsoft.Dynamics.CRM.test_Bound`, {});
+    expect([bound.status, bound.json.Reversed]).toEqual([200, `contacts:${contact.id}`]);
+    expect((await post('test_Bound', {})).status).toBe(404);
   });
 
   it("checks request parameters against the definition with Dataverse's errors", async () => {
