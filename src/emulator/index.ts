@@ -25,6 +25,8 @@ import { ServiceProtection } from './protection/ServiceProtection.js';
 import { RequestLog, type RequestLogEntry } from './requestLog/RequestLog.js';
 import { requestLogPlugin } from './requestLog/requestLogPlugin.js';
 import { isStoreEmpty, seedStore } from './seed/seed.js';
+import { customApiRuntimePlugin, type CustomApiImplementation } from './customApiRuntime/index.js';
+import { InputError } from '../errors.js';
 
 export type { FaultRule } from './faults/FaultRule.js';
 export type { ServiceProtectionLimits } from './protection/limits.js';
@@ -38,6 +40,8 @@ export { seedId } from './seed/seedIds.js';
 export { exportDataDir, resetDataDir, seedDataDir, type StoreLocation } from './seed/maintenance.js';
 export { STORE_FILE } from './core/store.js';
 export { LOCK_FILE, StoreLockedError, acquireStoreLock, assertStoreNotServed, storeLockOwner, type StoreLock, type StoreLockOwner } from './ops/storeLock.js';
+
+export { parseCustomApiBinding, type CustomApiHandler, type CustomApiImplementation, type CustomApiRequest } from './customApiRuntime/index.js';
 
 /** Options of {@link startEmulator}. */
 export interface EmulatorOptions {
@@ -65,6 +69,17 @@ export interface EmulatorOptions {
   requestLogFile?: string;
   /** Log lines (start-up, internal errors, simulator runs). @default no logging */
   log?: (line: string) => void;
+  /**
+   * Implementations of custom APIs by unique name, standing in for their plug-ins: a function, a
+   * JavaScript module (`./handler.mjs` or `./handler.mjs#exportName`) or an HTTP endpoint
+   * (`http://…`). Every custom API row is callable; one without an implementation answers null
+   * response properties. @default none
+   */
+  customApis?: Record<string, CustomApiImplementation>;
+  /** How long a custom API implementation may run. @default 120000 */
+  customApiTimeoutMs?: number;
+  /** Directory custom API module paths are resolved from. @default the working directory */
+  customApiBaseDir?: string;
 }
 
 /** A running emulator. */
@@ -91,6 +106,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const faults = parseFaultRules(options.faults ?? []).rules;
   const limits = options.limits === undefined ? undefined : parseLimits(options.limits);
   const log = options.log ?? (() => {});
+  let customApis: EmulatorPlugin;
+  try {
+    customApis = await customApiRuntimePlugin({
+      bindings: options.customApis ?? {},
+      ...(options.customApiTimeoutMs !== undefined ? { timeoutMs: options.customApiTimeoutMs } : {}),
+      ...(options.customApiBaseDir !== undefined ? { baseDir: options.customApiBaseDir } : {}),
+      log,
+    });
+  } catch (error) {
+    throw new InputError((error as Error).message, {}, { hint: 'check the module path (relative to the working directory) and that it exports the function', cause: error });
+  }
 
   const requestLog = new RequestLog(
     options.requestLogFile ? { file: options.requestLogFile, onFileError: (error) => log(`request log file: ${error.message}; logging in memory only`) } : {},
@@ -103,6 +129,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     faultsPlugin(injector),
     marketingPlugin({ transitionDelayMs: options.transitionDelayMs ?? 2000, profile: options.profile ?? 'default', log }),
     graphPlugin(),
+    customApis,
   ];
 
   let core;

@@ -9,6 +9,7 @@ import { readDocument } from '../../io/readInput.js';
 import { InputError } from '../../errors.js';
 import {
   exportDataDir,
+  parseCustomApiBinding,
   parseFaultRules,
   parseLimits,
   resetDataDir,
@@ -47,6 +48,8 @@ interface StartArgs {
   profile: 'default' | 'outbound-removed';
   loose: boolean;
   'request-log'?: string;
+  'custom-api': string[];
+  'custom-api-timeout-ms'?: number;
 }
 
 /** Read the limits or faults file with the one document reader (limits, typed errors, positions). */
@@ -84,6 +87,20 @@ function startupError(error: unknown, host: string, port: number, dataDir: strin
   return error;
 }
 
+/** `name=implementation` pairs of `--custom-api`. */
+function parseCustomApiBindings(values: readonly string[]): Record<string, string> {
+  const bindings: Record<string, string> = {};
+  for (const value of values) {
+    try {
+      const [name, implementation] = parseCustomApiBinding(value);
+      bindings[name] = implementation;
+    } catch (error) {
+      throw new InputError(`--custom-api ${(error as Error).message}`, {}, { hint: 'e.g. --custom-api cr65f_SmsOutbound=./handler.mjs#outbound' });
+    }
+  }
+  return bindings;
+}
+
 /** Resolve when the process receives SIGINT or SIGTERM. */
 function untilSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolveSignal) => {
@@ -117,6 +134,7 @@ async function start(args: StartArgs): Promise<void> {
   const dataDir = args['in-memory'] ? undefined : resolve(args.data ?? DEFAULT_DATA_DIR);
   const log = args.quiet ? () => {} : (line: string) => writeErr(line);
 
+  const customApis = parseCustomApiBindings(args['custom-api']);
   // One writer per store: refused while another live server holds it (a stale lock is taken over).
   const lock = dataDir !== undefined ? acquireStoreLock(dataDir) : undefined;
   const signal = untilSignal();
@@ -132,6 +150,8 @@ async function start(args: StartArgs): Promise<void> {
     profile: args.profile,
     loose: args.loose,
     ...(args['request-log'] ? { requestLogFile: resolve(args['request-log']) } : {}),
+    customApis,
+    ...(args['custom-api-timeout-ms'] !== undefined ? { customApiTimeoutMs: args['custom-api-timeout-ms'] } : {}),
     log,
   }).catch((error: unknown) => {
     lock?.release();
@@ -179,6 +199,9 @@ export default function register(cli: Argv): Argv {
             .option('profile', { choices: ['default', 'outbound-removed'] as const, default: 'default' as const, describe: 'outbound-removed: outbound actions answer 404 as on a current tenant' })
             .option('loose', { type: 'boolean', default: false, describe: 'Ignore unsupported query options instead of answering 400' })
             .option('request-log', { type: 'string', describe: 'Append a redacted JSONL request log to this file' })
+            .option('custom-api', { type: 'string', array: true, default: [] as string[], describe: 'Bind a custom API to its implementation (repeatable): <uniqueName>=<module.mjs[#export]> or =<http(s)://url>' })
+            .option('custom-api-timeout-ms', { type: 'number', describe: 'How long a custom API implementation may run [default: 120000]' })
+            .example('$0 emulator start --custom-api cr65f_SmsOutbound=./handler.mjs#outbound', 'The outbound API of a channel runs handler.mjs')
             .example('$0 emulator start', 'Serve the store in ./.journeyctl on 127.0.0.1:7171, seeding it when empty')
             .example('$0 emulator start --in-memory --port 0 --no-seed', 'A throw-away, empty emulator on a free port')
             .example('$0 emulator start --limits limits.json --faults faults.json --fault-seed 42', 'With tight limits and replayable faults'),

@@ -27,6 +27,8 @@ import { readInputFile } from './channel.js';
 import { applyChannel, exportChannel, type ApplyChannelResult } from '../../channels/realtime/install.js';
 import { openConnection, withConnectionOptions, type ConnectionArgs } from '../connection.js';
 import { isGuid } from '../../util/guid.js';
+import { CONFORMANCE_FORMATS, formatConformance, runConformance, type ConformanceFormat } from '../../channels/realtime/conformance.js';
+import { parseCustomApiBinding } from '../../emulator/index.js';
 
 /** One `realtime` subcommand. */
 export type RealtimeSubcommand = (realtime: Argv) => Argv;
@@ -253,8 +255,63 @@ const exportCommand: RealtimeSubcommand = (realtime) =>
     },
   );
 
+// -------------------------------------------------------------------------------------- conformance
+
+interface ConformanceArgs {
+  file: string;
+  handler?: string;
+  'custom-api': string[];
+  endpoint?: string;
+  'timeout-ms': number;
+  format: ConformanceFormat;
+  out?: string;
+}
+
+const conformanceCommand: RealtimeSubcommand = (realtime) =>
+  realtime.command(
+    'conformance <file>',
+    "Play Customer Insights - Journeys against the channel: outbound payloads, responses, delivery reports and inbound messages, each check with its contract clause",
+    (cmd) =>
+      cmd
+        .positional('file', { type: 'string', demandOption: true, describe: 'Channel spec (YAML or JSON)' })
+        .option('handler', { type: 'string', describe: 'JavaScript module whose outbound, deliveryReport and inbound exports implement the custom APIs' })
+        .option('custom-api', { type: 'string', array: true, default: [] as string[], describe: 'Bind one custom API (repeatable): <uniqueName>=<module.mjs[#export]> or =<http(s)://url>' })
+        .option('endpoint', { type: 'string', describe: 'Call this HTTP endpoint as the outbound API (POST {"payload": …} answering {"response": …})' })
+        .option('timeout-ms', { type: 'number', default: 20_000, describe: 'How long an implementation may take (the documented plug-in limit is 20 s)' })
+        .option('format', { alias: 'f', type: 'string', choices: CONFORMANCE_FORMATS, default: 'text' as ConformanceFormat, describe: 'Output format' })
+        .option('out', { type: 'string', describe: 'Write the report to this file instead of stdout' })
+        .example('$0 realtime conformance channel.yaml --handler handler.mjs', 'Run the checks with the handler in the emulator')
+        .example('$0 realtime conformance channel.yaml --endpoint http://localhost:7072/api/outbound --format junit', 'Check a running outbound endpoint'),
+    async (argv) => {
+      const args = argv as unknown as ConformanceArgs;
+      if (!Number.isInteger(args['timeout-ms']) || args['timeout-ms'] <= 0) throw new InputError(`--timeout-ms must be a positive integer, got ${args['timeout-ms']}`);
+      if (args.endpoint !== undefined && !/^https?:\/\//i.test(args.endpoint)) throw new InputError(`--endpoint must be an http(s) URL, got "${args.endpoint}"`);
+      const bindings: Record<string, string> = {};
+      for (const value of args['custom-api']) {
+        try {
+          const [name, implementation] = parseCustomApiBinding(value);
+          bindings[name] = implementation;
+        } catch (error) {
+          throw new InputError(`--custom-api ${(error as Error).message}`);
+        }
+      }
+      const { spec } = await readChannelSpecFile(args.file);
+      const report = await runConformance(spec, {
+        file: args.file,
+        timeoutMs: args['timeout-ms'],
+        bindings,
+        ...(args.handler ? { handler: args.handler } : {}),
+        ...(args.endpoint ? { endpoint: args.endpoint } : {}),
+      });
+      const text = formatConformance(report, args.format);
+      if (args.out === undefined) writeOut(text);
+      else writeFileSync(args.out, text);
+      if (report.summary.failed > 0) throw new ExitError(ExitCode.Failure);
+    },
+  );
+
 /** The `realtime` subcommands. */
-const REALTIME_SUBCOMMANDS: RealtimeSubcommand[] = [newCommand, lintCommand, applyCommand, exportCommand];
+const REALTIME_SUBCOMMANDS: RealtimeSubcommand[] = [newCommand, lintCommand, applyCommand, exportCommand, conformanceCommand];
 
 /** Register `journeyctl realtime` and its subcommands. */
 export default function register(cli: Argv): Argv {

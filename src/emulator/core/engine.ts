@@ -36,7 +36,7 @@ import { relatedRows } from './relationships.js';
 import { chooseAnnotations, outputColumns, serializeRow, type OutputColumn, type SerializeContext } from './odata/serialize.js';
 import { invokeOperation, parseFunctionSegment, type OperationRegistry } from './operations.js';
 import type { EmulatorStore } from './store.js';
-import type { CoreRequest, CoreResponse, EmulatorCore, StoredRow } from './types.js';
+import type { CoreRequest, CoreResponse, EmulatorCore, OperationHandler, StoredRow } from './types.js';
 import { convertValue, isGuid, isJsonObject, parseReference, type ContentIdResolver } from './values.js';
 import type { Writer, WriteSession } from './writes.js';
 
@@ -49,6 +49,8 @@ export interface EngineParts {
   store: EmulatorStore;
   writer: Writer;
   operations: OperationRegistry;
+  /** Operations known only at run time (custom APIs); see `EmulatorPlugin.resolveOperation`. */
+  resolveOperation?: (name: string) => OperationHandler | undefined;
   loose: boolean;
   core: () => EmulatorCore;
 }
@@ -149,7 +151,7 @@ export class Engine {
     }
     const entity = this.parts.registry.resolved(first.name);
     if (entity && !entity.definition.internal) return this.entityRoute(scope, entity, first, segments.slice(1));
-    const operation = this.parts.operations.get(first.name);
+    const operation = this.parts.operations.get(first.name) ?? this.parts.resolveOperation?.(first.name);
     if (operation && segments.length === 1) {
       if (operation.binding && operation.binding !== 'none') throw segmentNotFound(first.name);
       const parameters = this.operationParameters(scope, operation.kind, first);
@@ -660,7 +662,7 @@ export class Engine {
       if (scope.request.method !== 'POST' || segment.key !== undefined) throw noHttpResource(`${scope.root}${scope.path}`);
       return runBulkMessage(name, entity, this.readJson(scope), { store: this.parts.store, writer: this.parts.writer, session: scope.session, root: scope.root });
     }
-    const operation = this.parts.operations.get(name);
+    const operation = this.parts.operations.get(name) ?? this.parts.resolveOperation?.(name);
     if (!operation || (operation.binding ?? 'none') !== binding || (operation.boundEntitySets && !operation.boundEntitySets.includes(entity.definition.entitySet))) {
       throw segmentNotFound(segment.name);
     }

@@ -104,7 +104,15 @@ export async function createEmulatorCore(options: EmulatorCoreOptions = {}): Pro
 
   let core!: EmulatorCore;
   const writer = new Writer(store, registry, plugins, identity, () => core, log);
-  const engine = new Engine({ registry, store, writer, operations, loose, core: () => core });
+  const resolvers = plugins.filter((plugin) => plugin.resolveOperation);
+  const resolveOperation = (name: string) => {
+    for (const plugin of resolvers) {
+      const handler = plugin.resolveOperation!(name);
+      if (handler) return handler;
+    }
+    return undefined;
+  };
+  const engine = new Engine({ registry, store, writer, operations, resolveOperation, loose, core: () => core });
   let origin = '';
 
   /** Answers one request without `around` (top-level after the chain, or a batch part). */

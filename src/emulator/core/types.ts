@@ -247,6 +247,11 @@ export interface EmulatorPlugin {
   route?(request: CoreRequest): CoreResponse | undefined | Promise<CoreResponse | undefined>;
   /** Unbound and bound actions and functions by name (e.g. `msdyncrm_CustomerJourneyValidate`). */
   operations?: Record<string, OperationHandler>;
+  /**
+   * Operations known only at run time (custom API rows): asked when no registered operation has
+   * the name. Return undefined when the name is not one of them.
+   */
+  resolveOperation?(name: string): OperationHandler | undefined;
   /** Extra tables, including internal ones not exposed over OData. */
   entities?: EntityDefinition[];
   /** Extra relationships between tables (one-to-many and many-to-many). */
