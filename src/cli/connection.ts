@@ -9,7 +9,7 @@ import type { Argv } from 'yargs';
 import { DataverseClient, isNetworkError, lazyCredential, type AuthSetting, type DataverseClientOptions, type DataverseLogger } from '../dataverse/index.js';
 import { createCredential, type CredentialSpec } from '../dataverse/credentials.js';
 import { JourneyctlError, InputError, type ErrorKind } from '../errors.js';
-import { startEmulator, type RunningEmulator } from '../emulator/index.js';
+import type { RunningEmulator } from '../emulator/index.js';
 import { AUTH_MODES, CONFIG_FILE_NAME, resolveSettings, type AuthMode, type ResolvedSettings } from './config.js';
 import { writeErr } from './context.js';
 
@@ -118,6 +118,8 @@ async function openEmbedded(cwd: string, readOnly: boolean, logger: DataverseLog
   const dataDir = resolve(cwd, EMBEDDED_DATA_DIR);
   let emulator: RunningEmulator;
   try {
+    // The emulator (and its SQLite driver) loads only when a command runs against it.
+    const { startEmulator } = await import('../emulator/index.js');
     emulator = await startEmulator({ host: '127.0.0.1', port: 0, dataDir, seed: true });
   } catch (error) {
     throw new InputError(`cannot open the embedded emulator's store: ${(error as Error).message}`, { file: dataDir }, {
