@@ -59,7 +59,7 @@ export interface OpenConnectionOptions {
  * Add the connection options: `--url`, `--auth`, `--config`, `--api-version`.
  * Register them on a command (or its parent) that talks to Dataverse.
  */
-export function withConnectionOptions<T>(cli: Argv<T>): Argv<T> {
+export function withConnectionOptions<T>(cli: Argv<T>) {
   return cli
     .option('url', {
       type: 'string',
@@ -73,7 +73,7 @@ export function withConnectionOptions<T>(cli: Argv<T>): Argv<T> {
       group: 'Connection:',
     })
     .option('config', { type: 'string', describe: `Connection configuration file. Default: the nearest ${CONFIG_FILE_NAME} at or above the working directory`, group: 'Connection:' })
-    .option('api-version', { type: 'string', describe: 'Web API version 9.0|9.1|9.2 (env DATAVERSE_API_VERSION). Default: 9.2', group: 'Connection:' }) as Argv<T>;
+    .option('api-version', { type: 'string', describe: 'Web API version 9.0|9.1|9.2 (env DATAVERSE_API_VERSION). Default: 9.2', group: 'Connection:' });
 }
 
 /**

@@ -11,18 +11,21 @@
 import { readFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { isEntryPoint } from '../util/entryPoint.js';
+import type { GlobalArgs } from './command.js';
 
 /**
  * What a command module exports: `builder` (options, positionals, subcommands) and `handler`;
  * or, for a command that registers itself, a default export `(cli) => cli.command(…)`.
  */
 export interface CommandModule {
-  // The builders and handlers are typed precisely in their modules; here only their shape matters.
+  // The builders and handlers are typed precisely in their modules (the handler's arguments are
+  // inferred from its builder); here only their shape matters.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  builder?: (cli: Argv) => Argv<any>;
+  builder?: (cli: Argv<GlobalArgs>) => Argv<any>;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   handler?: (args: any) => void | Promise<void>;
-  default?: (cli: Argv) => Argv;
+  /** A module that registers its command itself: `(cli) => cli.command(…)`. */
+  default?: (cli: Argv<GlobalArgs>) => unknown;
 }
 
 /** One line of the command table. */
@@ -80,9 +83,9 @@ export function selectedCommand(argv: readonly string[]): CommandEntry | undefin
 }
 
 /** Register a loaded command module on the parser. */
-function registerLoaded(cli: Argv, entry: CommandEntry, module: CommandModule): Argv {
+function registerLoaded(cli: Argv<GlobalArgs>, entry: CommandEntry, module: CommandModule): Argv<GlobalArgs> {
   if (module.builder) return cli.command(entry.command, entry.describe, module.builder, module.handler);
-  if (module.default) return module.default(cli);
+  if (module.default) return module.default(cli) as Argv<GlobalArgs>;
   throw new Error(`the module of command ${commandName(entry)} exports neither builder nor default`);
 }
 
@@ -90,11 +93,11 @@ function registerLoaded(cli: Argv, entry: CommandEntry, module: CommandModule): 
  * The parser for `argv`: global options, the command that runs (fully loaded) and every other
  * command as a name and a description (for `--help`, suggestions and completion).
  */
-export async function buildParser(argv: readonly string[]): Promise<Argv> {
+export async function buildParser(argv: readonly string[]): Promise<Argv<GlobalArgs>> {
   const [{ default: yargs }, { InputError }] = await Promise.all([import('yargs'), import('../errors.js')]);
   const selected = selectedCommand(argv);
   const module = selected ? await selected.load() : undefined;
-  let cli: Argv = yargs([...argv])
+  let cli: Argv<GlobalArgs> = yargs([...argv])
     .scriptName('journeyctl')
     .usage('$0 <command> [options]\n\nDynamics 365 Marketing customer journeys and custom channels, as code.')
     .option('verbose', { type: 'boolean', default: false, describe: 'Log more, including stack traces of errors' })
@@ -113,7 +116,8 @@ export async function buildParser(argv: readonly string[]): Promise<Argv> {
       throw new InputError(message, {}, { hint: 'see journeyctl --help' });
     });
   for (const entry of COMMANDS) {
-    cli = entry === selected && module ? registerLoaded(cli, entry, module) : cli.command(entry.command, entry.describe);
+    if (entry === selected && module) cli = registerLoaded(cli, entry, module);
+    else cli = cli.command(entry.command, entry.describe);
   }
   return cli;
 }
