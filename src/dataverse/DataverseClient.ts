@@ -12,9 +12,11 @@ import {
   DuplicateRecordError,
   errorFromResponse,
   isConcurrencyError,
+  isDataverseError,
   isDuplicateRecordError,
   isNotFoundError,
   SEGMENT_NOT_FOUND_CODES,
+  WriteOutcomeUnknownError,
 } from './errors.js';
 import { isChangeSet, MAX_BATCH_OPERATIONS, parseBatchResponse, serializeBatch, type BatchItem } from './batch.js';
 import { chunkItems, isIdempotent, mapBatchResults, notExecuted, type BatchOperationResult } from './batchResults.js';
@@ -271,6 +273,7 @@ export class DataverseClient {
       bodyText: response.bodyText,
       requestId: serviceRequestId(response.headers) ?? request.requestId,
       attempts: response.attempts,
+      ...(request.answerLost ? { answerLost: true } : {}),
       operation: `${request.method} ${path.startsWith(this.connection.serviceRoot) ? path.slice(this.connection.serviceRoot.length) : path}`,
     });
   }
@@ -306,6 +309,13 @@ export class DataverseClient {
           hint: 'Another record already uses this id: pick another id, or update the existing record.',
         });
       }
+      if (answerMayHaveBeenLost(error)) {
+        // The write may have run although the answer was lost and the retry failed: look it up by id.
+        const outcome = await this.checkWrite(entitySet, id, body, `POST ${entitySet}`, error, options.abortSignal);
+        // A generated id is ours alone: a record holding it is our create, changed since.
+        if (outcome === 'applied' || (outcome === 'differs' && generated)) return { id };
+        if (outcome === 'differs') throw writeOutcomeUnknown(id, `POST ${entitySet}`, error, 'a record with this id exists with other values');
+      }
       throw error;
     }
   }
@@ -339,6 +349,12 @@ export class DataverseClient {
     } catch (error) {
       if (isConcurrencyError(error) && error.attempts > 1 && etag !== '*' && typeof key === 'string') {
         if ((await this.storedDiffers(entitySet, key, data, options.abortSignal)) === undefined) return undefined;
+      }
+      if (answerMayHaveBeenLost(error) && typeof key === 'string') {
+        // The update may have run although the answer was lost and the retry failed: read it back.
+        const outcome = await this.checkWrite(entitySet, key, data, `PATCH ${recordPath(entitySet, key)}`, error, options.abortSignal);
+        if (outcome === 'applied') return undefined;
+        if (outcome === 'differs') throw writeOutcomeUnknown(key, `PATCH ${recordPath(entitySet, key)}`, error, 'the record now holds other values');
       }
       throw error;
     }
@@ -510,10 +526,28 @@ export class DataverseClient {
     try {
       stored = await this.retrieve(entitySet, id, { ...(columns.length ? { select: columns } : {}), ...(abortSignal ? { abortSignal } : {}) });
     } catch (error) {
-      if (isNotFoundError(error)) return '(record not found)';
+      if (isNotFoundError(error)) return NOT_FOUND_MARK;
       throw error;
     }
     return firstDifference(sent, stored, columns);
+  }
+
+  /**
+   * After a write whose answer was lost and whose retry failed: read the record back by id.
+   * `applied` when it holds what was sent, `missing` when it does not exist (the write did not
+   * run), `differs` when it exists with other values. Throws {@link WriteOutcomeUnknownError}
+   * when the record cannot be read.
+   */
+  private async checkWrite(entitySet: string, id: string, sent: DataverseRecord, operation: string, failure: DataverseError, abortSignal?: AbortSignal): Promise<'applied' | 'missing' | 'differs'> {
+    let mismatch: string | undefined;
+    try {
+      mismatch = await this.storedDiffers(entitySet, id, sent, abortSignal);
+    } catch (checkError) {
+      if (abortSignal?.aborted) throw checkError;
+      throw writeOutcomeUnknown(id, operation, failure, `reading it back failed too (${checkError instanceof Error ? checkError.message : String(checkError)})`, checkError);
+    }
+    if (mismatch === undefined) return 'applied';
+    return mismatch === NOT_FOUND_MARK ? 'missing' : 'differs';
   }
 
   private async sendBatch(items: readonly BatchItem[], offset: number, options: BatchOptions): Promise<BatchOperationResult[]> {
@@ -543,6 +577,36 @@ export class DataverseClient {
     }
     return `${this.connection.serviceRoot}${path.replace(/^\//, '')}`;
   }
+}
+
+/** What {@link DataverseClient.storedDiffers} answers for a record that does not exist. */
+const NOT_FOUND_MARK = '(record not found)';
+
+/**
+ * Whether a failed write may nevertheless have run: an attempt lost its answer (dropped
+ * connection, timeout, 502/504) and the last attempt failed with a server error or no answer.
+ * A 4xx other than 429 is the service's verdict on the last attempt, which still says nothing of
+ * the lost one, but then the write conflicted (duplicate, stale ETag) and is handled by its caller.
+ */
+function answerMayHaveBeenLost(error: unknown): error is DataverseError {
+  return isDataverseError(error) && error.answerLost && (error.status === 0 || error.status === 429 || error.status >= 500);
+}
+
+function writeOutcomeUnknown(id: string, operation: string, failure: DataverseError, why: string, cause?: unknown): WriteOutcomeUnknownError {
+  return new WriteOutcomeUnknownError(
+    `${operation} for record ${id}: the answer was lost and the retry failed (${failure.message}); ${why}, so the write may have been applied`,
+    id,
+    operation,
+    {
+      status: failure.status,
+      code: failure.code,
+      ...(failure.requestId ? { requestId: failure.requestId } : {}),
+      attempts: failure.attempts,
+      answerLost: true,
+      cause: cause ?? failure,
+      hint: `Read record ${id} before writing it again: the write may have been applied.`,
+    },
+  );
 }
 
 function operationOptions(options: OperationOptions): OperationOptions {

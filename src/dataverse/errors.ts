@@ -21,6 +21,8 @@ export interface DataverseErrorDetails {
   attempts?: number;
   hint?: string;
   cause?: unknown;
+  /** Whether an attempt may have run on the server without its answer reaching the client. */
+  answerLost?: boolean;
 }
 
 /** Base class of every error returned by Dataverse or raised while talking to it. */
@@ -32,6 +34,8 @@ export class DataverseError extends JourneyctlError {
   readonly requestId: string | undefined;
   readonly retryable: boolean;
   readonly attempts: number;
+  /** Whether an attempt may have run on the server without its answer reaching the client. */
+  readonly answerLost: boolean;
 
   constructor(message: string, details: DataverseErrorDetails) {
     super(message, { cause: details.cause, ...(details.hint === undefined ? {} : { hint: details.hint }) });
@@ -40,6 +44,7 @@ export class DataverseError extends JourneyctlError {
     this.requestId = details.requestId;
     this.retryable = details.retryable ?? false;
     this.attempts = details.attempts ?? 1;
+    this.answerLost = details.answerLost ?? false;
   }
 }
 
@@ -93,7 +98,26 @@ export class NetworkError extends DataverseError {
   override name = 'NetworkError' as const;
 }
 
+/**
+ * A single create or update lost its answer and the retry failed, and reading the record back
+ * could not tell whether the write was applied. The write may have been applied: read the record
+ * (`recordId`) before writing it again.
+ */
+export class WriteOutcomeUnknownError extends DataverseError {
+  override name = 'WriteOutcomeUnknownError' as const;
+  /** The id of the record the write was for (creates carry client-generated ids). */
+  readonly recordId: string;
+  /** `POST contacts`, `PATCH contacts(<id>)`. */
+  readonly operation: string;
+  constructor(message: string, recordId: string, operation: string, details: DataverseErrorDetails) {
+    super(message, details);
+    this.recordId = recordId;
+    this.operation = operation;
+  }
+}
+
 const DATAVERSE_ERROR_NAMES: ReadonlySet<string> = new Set([
+  'WriteOutcomeUnknownError',
   'DataverseError',
   'NotFoundError',
   'ConcurrencyError',
@@ -119,6 +143,7 @@ export const isThrottledError = (e: unknown): e is ThrottledError => hasName(e, 
 export const isActionNotAvailableError = (e: unknown): e is ActionNotAvailableError => hasName(e, 'ActionNotAvailableError');
 export const isAuthenticationError = (e: unknown): e is AuthenticationError => hasName(e, 'AuthenticationError');
 export const isAccessDeniedError = (e: unknown): e is AccessDeniedError => hasName(e, 'AccessDeniedError');
+export const isWriteOutcomeUnknownError = (e: unknown): e is WriteOutcomeUnknownError => hasName(e, 'WriteOutcomeUnknownError');
 export const isNetworkError = (e: unknown): e is NetworkError => hasName(e, 'NetworkError');
 
 /** Dataverse codes for "no such record". */
@@ -163,6 +188,8 @@ export interface FailedResponse {
   attempts?: number;
   /** `METHOD url` of the request, for the message. */
   operation?: string;
+  /** An earlier attempt may have run without its answer reaching the client. */
+  answerLost?: boolean;
 }
 
 /**
@@ -182,6 +209,7 @@ export function errorFromResponse(response: FailedResponse): DataverseError {
     ...(response.requestId === undefined ? {} : { requestId: response.requestId }),
     retryable: isRetryableStatus(status),
     attempts: response.attempts ?? 1,
+    ...(response.answerLost ? { answerLost: true } : {}),
   };
   if (status === 404 && (NOT_FOUND_CODES.has(code) || SEGMENT_NOT_FOUND_CODES.has(code) || code === '' || code === '0x0')) {
     return new NotFoundError(`${serviceMessage}${where}`, {

@@ -34,6 +34,11 @@ export interface PipelineRequest {
   requestId?: string;
   /** 1 for the first attempt; set by the retry policy. */
   attempt: number;
+  /**
+   * Set by the retry policy when an attempt may have reached the server and run without its
+   * answer reaching us (a dropped connection or timeout after sending, a 502/504 from a gateway).
+   */
+  answerLost?: boolean;
 }
 
 /** The answer to one request (of the last attempt). */

@@ -18,6 +18,7 @@ export const SCHEMA_FILES = Object.freeze({
   'realtime-notification-payload': 'realtime-notification-payload.schema.json',
   'realtime-inbound-payload': 'realtime-inbound-payload.schema.json',
   'custom-api-spec': 'custom-api-spec.schema.json',
+  'realtime-channel': 'realtime-channel.schema.json',
 });
 
 /** A schema's short name, e.g. `workflow-definition`. */

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { SeedIds, type RunningEmulator } from '../../src/emulator/index.js';
 import { cliPath, repoRoot, runCli } from '../helpers/cli.js';
 import { startTestEmulator } from '../helpers/emulator.js';
@@ -69,6 +69,10 @@ describe('channel report (CLI)', () => {
   }, 400_000);
 
   it('dead-letters provider failures (exit 1), lists them, and `channel retry` replays them', async () => {
+    // Its own emulator and folder: the kill -9 test's 10,000 activities and load stay out of it.
+    const emulator = await startTestEmulator({ seed: true });
+    onTestFinished(() => emulator.close());
+    const dir = mkdtempSync(join(tmpdir(), 'channel-retry-'));
     const ledger = join(dir, 'retry.sqlite');
     // The seed's own Live SMS activities (2) with a provider failing every hand-off.
     const seedJourney = SeedIds.journeys.liveSms;

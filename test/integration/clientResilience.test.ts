@@ -26,7 +26,11 @@ afterEach(async () => {
 const pad = (i: number): string => String(i).padStart(5, '0');
 
 describe('under a fault storm (10% 429, 5% 503, 2% dropped connections, random latency)', () => {
-  it('5,000 bulk creates then 5,000 bulk updates: zero errors, exactly 5,000 rows with the final values', async () => {
+  // Both bulk paths: the bulk operation messages (small messages, so the storm hits many) and $batch.
+  it.each([
+    ['CreateMultiple/UpdateMultiple', { batchSize: 20, bulkMessageSize: 20 }],
+    ['$batch', { batchSize: 20, bulkMessages: false }],
+  ] as const)('5,000 bulk creates then 5,000 bulk updates through %s: zero errors, exactly 5,000 rows with the final values', async (_path, bulk) => {
     emulator = await startEmulator({ faults: STORM, faultSeed: 4242 });
     client = new DataverseClient({ url: emulator.url, retry: { baseDelayInMs: 2, maxDelayInMs: 50 }, concurrency: { initialConcurrency: 8, maxConcurrency: 16 } });
     const before = emulator.store.count('contacts');
@@ -34,7 +38,7 @@ describe('under a fault storm (10% 429, 5% 503, 2% dropped connections, random l
     const created = await client.createMany(
       'contacts',
       Array.from({ length: 5000 }, (_, i) => ({ firstname: 'Storm', lastname: `C${pad(i)}` })),
-      { batchSize: 20 },
+      bulk,
     );
     expect(created.failed).toEqual([]);
     expect(created.succeeded).toBe(5000);
@@ -44,7 +48,7 @@ describe('under a fault storm (10% 429, 5% 503, 2% dropped connections, random l
     const updated = await client.updateMany(
       'contacts',
       created.ids.map((id, i) => ({ id, values: { lastname: `U${pad(i)}`, jobtitle: 'final' } })),
-      { batchSize: 20 },
+      bulk,
     );
     expect(updated.failed).toEqual([]);
     expect(updated.succeeded).toBe(5000);

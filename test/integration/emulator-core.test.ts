@@ -115,7 +115,9 @@ describe('service root and metadata', () => {
     const filtered = await call('GET', "EntityDefinitions?$select=LogicalName,EntitySetName&$filter=LogicalName eq 'msdyncrm_contentsettings'");
     expect(filtered.json.value).toEqual([expect.objectContaining({ LogicalName: 'msdyncrm_contentsettings', EntitySetName: 'msdyncrm_contentsettingss' })]);
     expectError(await call('GET', "EntityDefinitions(LogicalName='nope')"), 404, '0x80060891');
-    expectError(await call('POST', 'EntityDefinitions', {}), 405, '0x80040315');
+    // Tables are created through POST EntityDefinitions (metadata/tableDefinitions.ts): a body without SchemaName is refused.
+    expectError(await call('POST', 'EntityDefinitions', {}), 400, '0x0');
+    expectError(await call('DELETE', "EntityDefinitions(LogicalName='msdyncrm_customerjourney')"), 405, '0x80040315');
   });
 
   it('sends CORS headers and answers preflights', async () => {

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ReporterLedger, type ChannelActivity } from '../../src/channels/index.js';
+import { ReporterLedger, ledgerFileFor, type ChannelActivity } from '../../src/channels/index.js';
 
 const activity = (n: number): ChannelActivity => ({
   rowId: `00000000-0000-0000-0000-${String(n).padStart(12, '0')}`,
@@ -91,5 +91,38 @@ describe('ReporterLedger', () => {
     expect(ledger.deadActivities()).toHaveLength(0);
     expect(ledger.pendingCount()).toBe(1);
     ledger.close();
+  });
+});
+
+describe('ReporterLedger environment', () => {
+  const a = { organizationId: '8A3F1C52-0D6E-4B7A-9C21-5E4D3B2A1F00', serviceRoot: 'http://127.0.0.1:1000/api/data/v9.2/', createdOn: '2026-01-01T00:00:00Z' };
+  it('records the first environment and refuses another by name, with the ledger file', () => {
+    const ledger = ReporterLedger.open(':memory:');
+    expect(ledger.environment()).toBeUndefined();
+    ledger.bindEnvironment(a);
+    expect(ledger.environment()).toEqual({ ...a, organizationId: a.organizationId.toLowerCase() });
+    ledger.bindEnvironment({ ...a, organizationId: a.organizationId.toLowerCase() });
+    for (const other of [{ ...a, serviceRoot: 'http://127.0.0.1:2000/api/data/v9.2/' }, { ...a, createdOn: '2026-02-01T00:00:00Z' }, { ...a, organizationId: 'another' }]) {
+      const error = (() => {
+        try {
+          ledger.bindEnvironment(other, 'x.sqlite');
+        } catch (e) {
+          return e as Error & { kind?: string; hint?: string };
+        }
+        return undefined;
+      })();
+      expect(error?.name).toBe('LedgerEnvironmentError');
+      expect(error?.kind).toBe('input');
+      expect(error?.message).toContain('x.sqlite');
+    }
+    ledger.close();
+  });
+
+  it('gives each environment its own default file, keyed by the organization id', () => {
+    const one = ledgerFileFor('.journeyctl', a);
+    expect(one).toMatch(/reporter-ledger\.8a3f1c52-0d6e-4b7a-9c21-5e4d3b2a1f00\.[0-9a-f]{12}\.sqlite$/);
+    expect(ledgerFileFor('.journeyctl', { ...a, serviceRoot: 'https://contoso.crm.dynamics.com/api/data/v9.2/' })).not.toBe(one);
+    expect(ledgerFileFor('.journeyctl', { ...a, createdOn: '2027-01-01T00:00:00Z' })).not.toBe(one);
+    expect(ledgerFileFor('.journeyctl', { ...a, organizationId: '../../etc' })).toMatch(/reporter-ledger\.______etc\./);
   });
 });

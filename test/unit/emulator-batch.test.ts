@@ -1,7 +1,7 @@
 /** `$batch` request parsing: what clients actually send (DWA, the docs' examples, hand-written LF bodies). */
 import { describe, expect, it } from 'vitest';
 import { boundaryOf, parseBatch, parseMultipart, MAX_BATCH_OPERATIONS } from '../../src/emulator/core/batch.js';
-import { isDataverseError } from '../../src/emulator/core/errors.js';
+import { isWebApiError } from '../../src/emulator/core/errors.js';
 
 const docsExample = [
   '--batch_AAA123',
@@ -41,7 +41,7 @@ function expectBadRequest(fn: () => unknown, message: RegExp) {
   try {
     fn();
   } catch (error) {
-    expect(isDataverseError(error)).toBe(true);
+    expect(isWebApiError(error)).toBe(true);
     expect((error as Error).message).toMatch(message);
     expect((error as { status: number }).status).toBe(400);
     return;

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createRegistry, coreEntities } from '../../src/emulator/core/entities/registry.js';
-import { isDataverseError } from '../../src/emulator/core/errors.js';
+import { isWebApiError } from '../../src/emulator/core/errors.js';
 import { compileFilter, likeToRegex, parseFilter, tokenize } from '../../src/emulator/core/odata/filter.js';
 import { decodeLiteral, parseKeyValues } from '../../src/emulator/core/odata/literals.js';
 import { includesAnnotation, parsePrefer } from '../../src/emulator/core/odata/prefer.js';
@@ -15,7 +15,7 @@ function rejects(fn: () => unknown): { status: number; code: string; message: st
   try {
     fn();
   } catch (error) {
-    if (!isDataverseError(error)) throw error;
+    if (!isWebApiError(error)) throw error;
     return error;
   }
   throw new Error('expected a Dataverse error');
@@ -131,7 +131,7 @@ describe('$filter compiler', () => {
         try {
           compileFilter(parseFilter(source), contact)(row);
         } catch (error) {
-          return isDataverseError(error) && [400, 501].includes((error as { status: number }).status);
+          return isWebApiError(error) && [400, 501].includes((error as { status: number }).status);
         }
         return true;
       }),

@@ -13,8 +13,9 @@
 import type Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { createHash, randomUUID } from 'node:crypto';
+import { InputError } from '../../errors.js';
 import type { ChannelActivity, ProviderResponse } from '../reporter/types.js';
 
 /** State of one response's report. */
@@ -55,6 +56,71 @@ export interface LedgerCounts {
 export interface LedgerOptions {
   /** Whether a run id belongs to a process that is still running. @default a `process.kill(pid, 0)` probe of the run's pid */
   isRunAlive?: (run: { runId: string; pid: number }) => boolean;
+}
+
+/**
+ * The environment a ledger reports to. "Already reported" is only true there: the same row ids
+ * in another environment (a copy, a reset emulator, another emulator) are other rows.
+ */
+export interface LedgerEnvironment {
+  /** `OrganizationId` of `WhoAmI`, lower case. */
+  organizationId: string;
+  /** The service root (`https://contoso.crm.dynamics.com/api/data/v9.2/`), or a stable label for the embedded emulator, whose port changes every run. */
+  serviceRoot: string;
+  /**
+   * When the caller's business unit was created (`createdon`): tells a reset or recreated
+   * environment (same organization id and URL, new rows) from the one the ledger knew.
+   * Compared only when both sides know it.
+   */
+  createdOn?: string;
+}
+
+/** Meta key of the ledger's environment (JSON of {@link LedgerEnvironment}). */
+const ENVIRONMENT_KEY = 'environment';
+/** Meta key older ledgers recorded the organization id under. */
+const LEGACY_ORGANIZATION_KEY = 'organizationId';
+
+/** A ledger was used against an environment other than the one it reported to (exit 2). */
+export class LedgerEnvironmentError extends InputError {
+  override name = 'LedgerEnvironmentError';
+  readonly recorded: LedgerEnvironment;
+  readonly actual: LedgerEnvironment;
+  constructor(file: string | undefined, recorded: LedgerEnvironment, actual: LedgerEnvironment) {
+    super(
+      `the reporter ledger${file ? ` ${file}` : ''} belongs to ${describeEnvironment(recorded)}, not ${describeEnvironment(actual)}: its "already reported" entries say nothing about this environment`,
+      file ? { file } : {},
+      { hint: 'omit --ledger (each environment gets its own ledger by default), or pass a --ledger file of this environment' },
+    );
+    this.recorded = recorded;
+    this.actual = actual;
+  }
+}
+
+/** `organization <id> at <service root> (created <time>)`, for messages. */
+export function describeEnvironment(environment: LedgerEnvironment): string {
+  return `organization ${environment.organizationId} at ${environment.serviceRoot}${environment.createdOn ? ` (created ${environment.createdOn})` : ''}`;
+}
+
+/** Whether two environments are the same one (creation times compared only when both are known). */
+export function sameEnvironment(a: LedgerEnvironment, b: LedgerEnvironment): boolean {
+  return (
+    a.organizationId.toLowerCase() === b.organizationId.toLowerCase() &&
+    a.serviceRoot.toLowerCase() === b.serviceRoot.toLowerCase() &&
+    (a.createdOn === undefined || b.createdOn === undefined || a.createdOn === b.createdOn)
+  );
+}
+
+/**
+ * The default ledger file of an environment in `directory`: `reporter-ledger.<org id>.<hash>.sqlite`,
+ * the hash covering the service root and creation time, so each environment gets its own file.
+ */
+export function ledgerFileFor(directory: string, environment: LedgerEnvironment): string {
+  const org = environment.organizationId.toLowerCase().replace(/[^0-9a-z-]/g, '_').slice(0, 64) || 'unknown';
+  const hash = createHash('sha256')
+    .update(`${environment.serviceRoot.toLowerCase()}\n${environment.createdOn ?? ''}`)
+    .digest('hex')
+    .slice(0, 12);
+  return join(directory, `reporter-ledger.${org}.${hash}.sqlite`);
 }
 
 const SCHEMA = `
@@ -332,6 +398,38 @@ export class ReporterLedger {
 
   setMeta(key: string, value: string): void {
     this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  /** The environment this ledger reports to, once bound. */
+  environment(): LedgerEnvironment | undefined {
+    const stored = this.getMeta(ENVIRONMENT_KEY);
+    if (stored !== undefined) return JSON.parse(stored) as LedgerEnvironment;
+    return undefined;
+  }
+
+  /**
+   * Tie the ledger to `environment`: the first use records it; a later use against another
+   * environment throws {@link LedgerEnvironmentError} (nothing is skipped or sent again).
+   * A ledger of an older version that only recorded the organization id is checked against it
+   * and then bound to the whole environment.
+   * @param file the ledger's path, for the message
+   */
+  bindEnvironment(environment: LedgerEnvironment, file?: string): void {
+    const actual: LedgerEnvironment = {
+      organizationId: environment.organizationId.toLowerCase(),
+      serviceRoot: environment.serviceRoot,
+      ...(environment.createdOn === undefined ? {} : { createdOn: environment.createdOn }),
+    };
+    const recorded = this.environment();
+    if (recorded === undefined) {
+      const legacy = this.getMeta(LEGACY_ORGANIZATION_KEY);
+      if (legacy !== undefined && legacy.toLowerCase() !== actual.organizationId) {
+        throw new LedgerEnvironmentError(file, { organizationId: legacy, serviceRoot: '(not recorded)' }, actual);
+      }
+      this.setMeta(ENVIRONMENT_KEY, JSON.stringify(actual));
+      return;
+    }
+    if (!sameEnvironment(recorded, actual)) throw new LedgerEnvironmentError(file, recorded, actual);
   }
 
   /** Counts by state. */

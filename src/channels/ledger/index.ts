@@ -1,2 +1,2 @@
 /** The reporter's durable SQLite ledger. */
-export { ReporterLedger, type ReportEntry, type ReportKey, type ReportState, type DeadActivity, type LedgerCounts, type LedgerOptions } from './ReporterLedger.js';
+export { ReporterLedger, LedgerEnvironmentError, describeEnvironment, sameEnvironment, ledgerFileFor, type LedgerEnvironment, type ReportEntry, type ReportKey, type ReportState, type DeadActivity, type LedgerCounts, type LedgerOptions } from './ReporterLedger.js';

@@ -20,6 +20,7 @@ export const CHANNEL_SCHEMA_FILES = Object.freeze({
   'realtime-notification-payload': SCHEMA_FILES['realtime-notification-payload'],
   'realtime-inbound-payload': SCHEMA_FILES['realtime-inbound-payload'],
   'custom-api-spec': SCHEMA_FILES['custom-api-spec'],
+  'realtime-channel': SCHEMA_FILES['realtime-channel'],
 });
 
 /** A channel schema's short name. */

@@ -12,11 +12,10 @@
  * https://learn.microsoft.com/dynamics365/customer-insights/journeys/developer/custom-channel-overview
  */
 import { pause } from '../../dataverse/clock.js';
-import type { DataverseClient } from '../../dataverse/index.js';
-import { InputError } from '../../errors.js';
+import { isAccessDeniedError, isNotFoundError, type DataverseClient } from '../../dataverse/index.js';
 import { Actions, Tables } from '../../model/names.js';
 import { checkResponseType, type TileConfig } from '../tile/index.js';
-import type { ReportEntry, ReporterLedger } from '../ledger/ReporterLedger.js';
+import type { LedgerEnvironment, ReportEntry, ReporterLedger } from '../ledger/ReporterLedger.js';
 import { ProviderError, type ChannelProvider } from '../providers/types.js';
 import { ACTIVITY_SELECT, activityFilterExpression, activityFromRow, type ActivityFilter } from './activityRows.js';
 import { reconcileInFlight } from './reconcile.js';
@@ -68,6 +67,10 @@ export interface ReporterOptions {
   onProgress?: (progress: ReporterSummary) => void;
   /** Log lines (skipped tiles, dead letters). */
   log?: (line: string) => void;
+  /** The environment the ledger must belong to. @default {@link environmentOf} the client */
+  environment?: LedgerEnvironment;
+  /** The ledger's file, for messages. */
+  ledgerFile?: string;
 }
 
 /** What a run did (also the progress snapshot). */
@@ -148,23 +151,28 @@ async function forEachConcurrent<T>(items: readonly T[], limit: number, fn: (ite
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
 }
 
-/** Ledger key of the organization the ledger's entries belong to. */
-export const LEDGER_ORGANIZATION_KEY = 'organizationId';
-
 /**
- * A ledger records what was reported to one organization: the first run stores its id (WhoAmI),
- * later runs against another organization are refused, since "already reported" would be false there.
+ * The environment `client` talks to, as a ledger records it: WhoAmI's organization id, the
+ * service root (or `serviceRoot` when given: the embedded emulator's port changes every run) and
+ * the creation time of the caller's business unit (a reset environment has a new one).
+ * https://learn.microsoft.com/power-apps/developer/data-platform/webapi/reference/whoami
  */
-export async function bindLedgerToOrganization(client: DataverseClient, ledger: ReporterLedger): Promise<void> {
-  const { OrganizationId } = await client.whoAmI();
-  const organization = OrganizationId.toLowerCase();
-  const bound = ledger.getMeta(LEDGER_ORGANIZATION_KEY);
-  if (bound === undefined) ledger.setMeta(LEDGER_ORGANIZATION_KEY, organization);
-  else if (bound !== organization) {
-    throw new InputError(`the reporter ledger belongs to organization ${bound}, but this environment is organization ${organization}`, {}, {
-      hint: 'use one ledger per environment: pass another --ledger file',
-    });
+export async function environmentOf(client: DataverseClient, options: { serviceRoot?: string; abortSignal?: AbortSignal } = {}): Promise<LedgerEnvironment> {
+  const signal = options.abortSignal ? { abortSignal: options.abortSignal } : {};
+  const { OrganizationId, BusinessUnitId } = await client.whoAmI(signal);
+  let createdOn: string | undefined;
+  try {
+    const unit = await client.retrieve(Tables.businessUnit.entitySet, BusinessUnitId, { select: ['createdon'], ...signal });
+    if (typeof unit.createdon === 'string') createdOn = unit.createdon;
+  } catch (error) {
+    // A user who may not read business units: the organization id and service root still tell environments apart.
+    if (!isNotFoundError(error) && !isAccessDeniedError(error)) throw error;
   }
+  return {
+    organizationId: OrganizationId.toLowerCase(),
+    serviceRoot: options.serviceRoot ?? client.serviceRoot,
+    ...(createdOn === undefined ? {} : { createdOn }),
+  };
 }
 
 /** The reporter. Create one per run; {@link run} once. */
@@ -257,7 +265,7 @@ export class InteractionReporter {
         Actions.customChannelActivityCreateInteraction,
         'outbound marketing (and its custom channel interactions) was removed from this environment; custom channels must be rebuilt as real-time journeys channels',
       );
-      await bindLedgerToOrganization(this.options.client, this.options.ledger);
+      this.options.ledger.bindEnvironment(this.options.environment ?? (await environmentOf(this.options.client)), this.options.ledgerFile);
       this.actionChecked = true;
     }
     this.tiles ??= await loadChannelTiles(this.options.client, {

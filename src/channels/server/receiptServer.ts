@@ -34,7 +34,7 @@ export interface ReceiptServerOptions extends ListenOptions {
   client: DataverseClient;
   ledger: ReporterLedger;
   /** Reporting options (batch size, concurrency…). */
-  reporter?: Pick<ReporterOptions, 'batchSize' | 'concurrency' | 'maxReportAttempts' | 'log'>;
+  reporter?: Pick<ReporterOptions, 'batchSize' | 'concurrency' | 'maxReportAttempts' | 'log' | 'environment' | 'ledgerFile'>;
   /** Tiles by channel entity; loaded from the environment when absent. */
   tiles?: ReadonlyMap<string, TileConfig>;
   /** Called after each reporting round. */

@@ -19,18 +19,20 @@ import {
 } from '../../channels/index.js';
 import { InputError } from '../../errors.js';
 import { parseGuid } from '../../util/guid.js';
-import { openConnection, withConnectionOptions, type ConnectionArgs } from '../connection.js';
+import { environmentOf } from '../../channels/reporter/index.js';
+import { ledgerFileFor, type LedgerEnvironment } from '../../channels/ledger/index.js';
+import { EMBEDDED_DATA_DIR, openConnection, withConnectionOptions, type Connection, type ConnectionArgs } from '../connection.js';
 import { writeErr, writeOut } from '../context.js';
 import { ExitCode, ExitError } from '../exit.js';
 
-/** Default ledger file, relative to the working directory. */
-export const DEFAULT_LEDGER = '.journeyctl/reporter-ledger.sqlite';
+/** Folder of the default ledgers (one file per environment, see `ledgerFileFor`), relative to the working directory. */
+export const DEFAULT_LEDGER_DIR = '.journeyctl';
 
 const SUMMARY_FORMATS = ['text', 'json'] as const;
 type SummaryFormat = (typeof SUMMARY_FORMATS)[number];
 
 interface CommonArgs extends ConnectionArgs {
-  ledger: string;
+  ledger?: string;
   format: SummaryFormat;
   quiet: boolean;
   verbose: boolean;
@@ -57,7 +59,7 @@ interface ReportArgs extends CommonArgs, ProviderArgs {
 
 function withLedgerOptions<T>(cmd: Argv<T>): Argv<T> {
   return withConnectionOptions(cmd)
-    .option('ledger', { type: 'string', default: DEFAULT_LEDGER, describe: 'SQLite ledger of hand-offs and reports (exactly-once record)' })
+    .option('ledger', { type: 'string', describe: `SQLite ledger of hand-offs and reports (exactly-once record) of one environment. Default: ${DEFAULT_LEDGER_DIR}/reporter-ledger.<organization id>.<hash>.sqlite, one per environment` })
     .option('format', { alias: 'f', type: 'string', choices: SUMMARY_FORMATS, default: 'text' as SummaryFormat, describe: 'Summary format on stdout' }) as Argv<T>;
 }
 
@@ -117,6 +119,25 @@ function openLedger(file: string): ReporterLedger {
   } catch (error) {
     throw new InputError(`cannot open the ledger ${file}: ${(error as Error).message}`, { file }, { hint: 'pass --ledger with a writable path', cause: error });
   }
+}
+
+/**
+ * The ledger of the connection's environment: `--ledger` when given (refused with exit 2 when it
+ * belongs to another environment), else the environment's own file under `.journeyctl/`.
+ */
+async function openEnvironmentLedger(argv: CommonArgs, connection: Connection): Promise<{ ledger: ReporterLedger; environment: LedgerEnvironment; file: string }> {
+  // The embedded emulator listens on a new port every run: its store is what stays the same.
+  const environment = await environmentOf(connection.client, connection.target.embedded ? { serviceRoot: `embedded emulator (${EMBEDDED_DATA_DIR}/)` } : {});
+  const file = argv.ledger ?? ledgerFileFor(DEFAULT_LEDGER_DIR, environment);
+  const ledger = openLedger(file);
+  try {
+    ledger.bindEnvironment(environment, file);
+  } catch (error) {
+    ledger.close();
+    throw error;
+  }
+  if (argv.verbose) writeErr(`ledger: ${file}`);
+  return { ledger, environment, file };
 }
 
 /** Summary lines for people. */
@@ -180,9 +201,9 @@ async function report(argv: ReportArgs): Promise<void> {
   const concurrency = positiveInt(argv.concurrency, 'concurrency', 52);
   const providerConcurrency = positiveInt(argv['provider-concurrency'], 'provider-concurrency', 1000);
   const provider = await providerFrom(argv);
-  const ledger = openLedger(argv.ledger);
-  const connection = await openConnection(argv).catch((error: unknown) => {
-    ledger.close();
+  const connection = await openConnection(argv);
+  const { ledger, environment, file } = await openEnvironmentLedger(argv, connection).catch(async (error: unknown) => {
+    await connection.close();
     throw error;
   });
   const stop = stopSignal(argv.quiet);
@@ -191,6 +212,8 @@ async function report(argv: ReportArgs): Promise<void> {
     const summary = await new InteractionReporter({
       client: connection.client,
       ledger,
+      environment,
+      ledgerFile: file,
       provider,
       ...(argv.journey?.length ? { journeyIds: argv.journey.map((id) => parseGuid(id) ?? id) } : {}),
       ...(argv.since ? { since: new Date(argv.since).toISOString() } : {}),
@@ -219,7 +242,16 @@ interface RetryArgs extends CommonArgs, ProviderArgs {
 }
 
 async function retry(argv: RetryArgs): Promise<void> {
-  const ledger = openLedger(argv.ledger);
+  // --list of a named ledger reads only the file; everything else needs the environment.
+  const connection = argv.list && argv.ledger !== undefined ? undefined : await openConnection(argv);
+  let opened: { ledger: ReporterLedger; environment?: LedgerEnvironment; file: string };
+  try {
+    opened = connection ? await openEnvironmentLedger(argv, connection) : { ledger: openLedger(argv.ledger!), file: argv.ledger! };
+  } catch (error) {
+    await connection?.close();
+    throw error;
+  }
+  const { ledger, environment, file } = opened;
   try {
     if (argv.list) {
       const dead = {
@@ -236,18 +268,23 @@ async function retry(argv: RetryArgs): Promise<void> {
     }
     if (!argv.provider) throw new InputError('channel retry needs --provider to hand dead activities to again (or --list to only show them)', {}, { hint: 'pass the --provider the report ran with' });
     const provider = await providerFrom(argv);
-    const connection = await openConnection(argv);
     try {
-      refuseSimulatedOnRealEnvironment(argv.provider, connection.target);
-      const summary = await new InteractionReporter({ client: connection.client, ledger, provider, onProgress: progressPrinter(argv.quiet), log: (line) => (argv.quiet ? undefined : writeErr(line)) }).replayDeadLetters();
+      refuseSimulatedOnRealEnvironment(argv.provider, connection!.target);
+      const summary = await new InteractionReporter({
+        client: connection!.client,
+        ledger,
+        ...(environment ? { environment } : {}),
+        ledgerFile: file,
+        provider,
+        onProgress: progressPrinter(argv.quiet), log: (line) => (argv.quiet ? undefined : writeErr(line)) }).replayDeadLetters();
       printSummary(summary, argv.format);
       failIfDeadLettered(summary);
     } finally {
       await provider.close?.();
-      await connection.close();
     }
   } finally {
     ledger.close();
+    await connection?.close();
   }
 }
 
@@ -272,9 +309,9 @@ function waitForStop(): Promise<string> {
 }
 
 async function receive(argv: ServerArgs): Promise<void> {
-  const ledger = openLedger(argv.ledger);
-  const connection = await openConnection(argv).catch((error: unknown) => {
-    ledger.close();
+  const connection = await openConnection(argv);
+  const { ledger, environment, file } = await openEnvironmentLedger(argv, connection).catch(async (error: unknown) => {
+    await connection.close();
     throw error;
   });
   let reported = 0;
@@ -285,7 +322,7 @@ async function receive(argv: ServerArgs): Promise<void> {
       ledger,
       port: argv.port,
       host: argv.host,
-      reporter: { log: (line) => (argv.quiet ? undefined : writeErr(line)) },
+      reporter: { environment, ledgerFile: file, log: (line) => (argv.quiet ? undefined : writeErr(line)) },
       onReported: (s) => {
         reported += s.reports.confirmed;
         dead += s.reports.deadLettered;

@@ -56,6 +56,7 @@ export function retryPolicy(options: RetryPolicyOptions): PipelinePolicy {
           if (!isNetworkError(error)) throw error;
           failure = error;
         }
+        if (mayHaveRun(response, failure)) request.answerLost = true;
         const decision = decide(request, response, failure);
         const now = clock.now();
         const retryAfterInMs = response ? parseRetryAfter(response.headers['retry-after'], now) : undefined;
@@ -66,7 +67,7 @@ export function retryPolicy(options: RetryPolicyOptions): PipelinePolicy {
         const delayInMs = canRetry ? (retryAfterInMs ?? backoffDelay(attempt, retry, random())) : 0;
         if (!canRetry || now + delayInMs - startedAt > retry.maxRetryDurationInMs) {
           if (response) return response;
-          throw withAttempts(failure as NetworkError, attempt);
+          throw withAttempts(failure as NetworkError, attempt, request.answerLost ?? false);
         }
         options.onRetry?.({
           requestId: request.requestId,
@@ -95,9 +96,15 @@ function decide(request: PipelineRequest, response: PipelineResponse | undefined
   return request.idempotent || NOT_SENT_CODES.has(code);
 }
 
-function withAttempts(error: NetworkError, attempts: number): NetworkError {
-  if (attempts === 1) return error;
-  return new NetworkError(`${error.message} (gave up after ${attempts} attempts)`, {
+/** Whether this attempt may have run on the server although we got no usable answer. */
+function mayHaveRun(response: PipelineResponse | undefined, failure: unknown): boolean {
+  if (response) return response.status === 502 || response.status === 504;
+  return !NOT_SENT_CODES.has((failure as NetworkError).code);
+}
+
+function withAttempts(error: NetworkError, attempts: number, answerLost: boolean): NetworkError {
+  if (attempts === 1 && error.answerLost === answerLost) return error;
+  return new NetworkError(attempts === 1 ? error.message : `${error.message} (gave up after ${attempts} attempts)`, {
     status: 0,
     code: error.code,
     ...(error.requestId === undefined ? {} : { requestId: error.requestId }),
@@ -105,5 +112,6 @@ function withAttempts(error: NetworkError, attempts: number): NetworkError {
     attempts,
     ...(error.hint === undefined ? {} : { hint: error.hint }),
     cause: error.cause,
+    answerLost,
   });
 }

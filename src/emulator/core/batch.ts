@@ -5,7 +5,7 @@
  * https://learn.microsoft.com/power-apps/developer/data-platform/webapi/execute-batch-operations-using-web-api
  */
 import { randomUUID } from 'node:crypto';
-import { badRequest, isDataverseError, internal, notImplemented } from './errors.js';
+import { badRequest, isWebApiError, internal, notImplemented } from './errors.js';
 import type { Engine, RequestScope } from './engine.js';
 import { errorResponse, reasonPhrase } from './http.js';
 import type { EmulatorStore } from './store.js';
@@ -220,7 +220,7 @@ export async function handleBatch(scope: RequestScope, dependencies: BatchDepend
         response = await dependencies.dispatchPart(partRequest(item.operation, new Map()));
       } catch (error) {
         // Only partUrl throws here (a `$n` outside a change set); dispatch answers everything else.
-        if (!isDataverseError(error)) throw error;
+        if (!isWebApiError(error)) throw error;
         response = errorResponse(error);
       }
       const part = { ...(item.operation.contentId === undefined ? {} : { contentId: item.operation.contentId }), response };
@@ -301,9 +301,9 @@ function runChangeset(
     return { kind: 'changeset', result: { kind: 'changeset', parts }, session };
   } catch (error) {
     dependencies.writer.discard(session);
-    if (!isDataverseError(error)) dependencies.log(`internal error in a $batch change set: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    const dataverseError = isDataverseError(error) ? error : internal();
+    if (!isWebApiError(error)) dependencies.log(`internal error in a $batch change set: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    const webApiError = isWebApiError(error) ? error : internal();
     const contentId = current?.contentId;
-    return { kind: 'failed', result: { kind: 'failed-changeset', part: { ...(contentId === undefined ? {} : { contentId }), response: errorResponse(dataverseError) } } };
+    return { kind: 'failed', result: { kind: 'failed-changeset', part: { ...(contentId === undefined ? {} : { contentId }), response: errorResponse(webApiError) } } };
   }
 }

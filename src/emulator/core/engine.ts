@@ -18,12 +18,16 @@ import {
   unsupportedMediaType,
 } from './errors.js';
 import type { ResolvedEntity, ResolvedRegistry } from './entities/registry.js';
+import { BULK_MESSAGES, runBulkMessage } from './bulkMessages.js';
 import { jsonResponse, noContent, textResponse } from './http.js';
 import { decodeLiteral, parseKeyValues } from './odata/literals.js';
 import { entityDefinitionsResponse } from './metadata/entityDefinitions.js';
 import { csdlDocument, serviceDocument } from './metadata/csdl.js';
+import { tableDefinitionsRoute } from './metadata/tableDefinitions.js';
 import { parsePrefer, MAX_PAGE_SIZE, type Preferences } from './odata/prefer.js';
-import { parseOptions, parseQueryString, runQuery, type ExpandOption, type QueryOptions, type QueryParameters } from './odata/query.js';
+import { parseOptions, parseQueryString, runQuery, splitTopLevel, type ExpandOption, type QueryOptions, type QueryParameters } from './odata/query.js';
+import { queryRelated } from './odata/related.js';
+import { relatedRows } from './relationships.js';
 import { chooseAnnotations, outputColumns, serializeRow, type OutputColumn, type SerializeContext } from './odata/serialize.js';
 import { invokeOperation, parseFunctionSegment, type OperationRegistry } from './operations.js';
 import type { EmulatorStore } from './store.js';
@@ -77,6 +81,14 @@ function parseSegment(raw: string): Segment {
   return { name: text.slice(0, open), key: text.slice(open + 1, -1) };
 }
 
+/** What rendering rows needs: serialization, the service root, and paging of expanded collections. */
+interface RenderContext {
+  serialize: SerializeContext;
+  root: string;
+  /** Set when the query nests `$expand`: expanded collections are paged (`pageSize` from odata.maxpagesize). */
+  expandPaging?: { pageSize?: number };
+}
+
 /** Output columns of a parsed query, computed once per query rather than once per row. */
 const columnsByQuery = new WeakMap<QueryOptions, OutputColumn[]>();
 
@@ -103,7 +115,7 @@ export class Engine {
     };
   }
 
-  /** Routes an API request. Throws `DataverseError` for Dataverse-shaped failures. */
+  /** Routes an API request. Throws `WebApiError` for Dataverse-shaped failures. */
   handle(scope: RequestScope): CoreResponse | Promise<CoreResponse> {
     const method = scope.request.method;
     if (scope.path === '') {
@@ -118,6 +130,9 @@ export class Engine {
     }
     if (first.name === '$batch') throw badRequest('$batch must be sent as POST multipart/mixed to the service root.');
     if (first.name === 'EntityDefinitions') {
+      // Tables and columns created at run time (POST), and the reads of what was created.
+      const created = tableDefinitionsRoute({ root: scope.root, method, key: first.key, rest: segments.slice(1), query: scope.query.values, readBody: () => this.readJson(scope), registry: this.parts.registry, store: this.parts.store, core: this.parts.core() });
+      if (created) return created;
       if (method !== 'GET') throw notSupported('The emulator serves EntityDefinitions read-only.');
       return entityDefinitionsResponse(scope.root, this.parts.registry, first.key, segments.slice(1).map((s) => s.name), scope.query, this.parts.loose);
     }
@@ -179,48 +194,85 @@ export class Engine {
     };
   }
 
+  private renderContext(scope: RequestScope, options?: QueryOptions): RenderContext {
+    return {
+      serialize: this.serializeContext(scope),
+      root: scope.root,
+      // With a nested $expand anywhere, odata.maxpagesize pages every expanded collection too.
+      ...(options?.nestedExpand ? { expandPaging: { ...(scope.prefer.maxPageSize === undefined ? {} : { pageSize: scope.prefer.maxPageSize }) } } : {}),
+    };
+  }
+
   /** Serializes a row with `$select` and `$expand` applied. */
-  private render(entity: ResolvedEntity, row: StoredRow, options: QueryOptions, context: SerializeContext, odataContext?: string): Record<string, unknown> {
+  private render(entity: ResolvedEntity, row: StoredRow, options: QueryOptions, context: RenderContext, odataContext?: string): Record<string, unknown> {
     let columns = columnsByQuery.get(options);
     if (!columns) {
       columns = outputColumns(entity, options.select);
       columnsByQuery.set(options, columns);
     }
-    const out = serializeRow(row.values, row.version, columns, context, odataContext);
-    for (const expand of options.expand) out[expand.navigation] = this.expandValue(row, expand, context);
+    const out = serializeRow(row.values, row.version, columns, context.serialize, odataContext);
+    for (const expand of options.expand) {
+      if (expand.collection) this.expandCollection(out, entity, row, expand, context);
+      else out[expand.navigation] = this.expandLookup(row, expand, context);
+    }
     return out;
   }
 
-  private expandValue(row: StoredRow, expand: ExpandOption, context: SerializeContext): unknown {
+  /** A single-valued navigation property: the related row (or its reference), or null. */
+  private expandLookup(row: StoredRow, expand: ExpandOption, context: RenderContext): unknown {
     const target = expand.target!;
-    if (expand.lookup) {
-      const id = row.values[expand.lookup.name];
-      if (typeof id !== 'string') return null;
-      const logicalName = row.values[`${expand.lookup.name}@type`];
-      // A target-specific navigation (parentcustomerid_contact) expands only rows pointing to its table.
-      if (typeof logicalName === 'string' && logicalName !== target.definition.logicalName && expand.lookup.targetNavigation) return null;
-      if (expand.perTarget) {
-        const choice = typeof logicalName === 'string' ? expand.perTarget.get(logicalName) : expand.perTarget.values().next().value;
-        if (!choice) return null;
-        const related = this.parts.store.get(choice.target.definition.entitySet, id);
-        return related ? this.render(choice.target, related, choice.options, context) : null;
-      }
-      const targetEntity = (typeof logicalName === 'string' ? this.parts.registry.resolvedByLogicalName(logicalName) : undefined) ?? target;
-      const related = this.parts.store.get(targetEntity.definition.entitySet, id);
-      return related ? this.render(targetEntity, related, expand.options, context) : null;
+    const lookup = expand.lookup!;
+    const id = row.values[lookup.name];
+    if (typeof id !== 'string') return null;
+    const logicalName = row.values[`${lookup.name}@type`];
+    // A target-specific navigation (parentcustomerid_contact) expands only rows pointing to its table.
+    if (typeof logicalName === 'string' && logicalName !== target.definition.logicalName && lookup.targetNavigation && !expand.perTarget) return null;
+    let table = target;
+    let options = expand.options;
+    if (expand.perTarget) {
+      const choice = typeof logicalName === 'string' ? expand.perTarget.get(logicalName) : expand.perTarget.values().next().value;
+      if (!choice) return null;
+      table = choice.target;
+      options = choice.options;
+    } else if (typeof logicalName === 'string') {
+      table = this.parts.registry.resolvedByLogicalName(logicalName) ?? target;
     }
-    const lookup = expand.collection!.lookup;
-    const page = runQuery(this.parts.store, target.definition.entitySet, expand.options, MAX_PAGE_SIZE, (values) => values[lookup] === row.id);
-    return page.rows.map((child) => this.render(target, child, expand.options, context));
+    const related = this.parts.store.get(table.definition.entitySet, id);
+    if (!related) return null;
+    if (expand.ref) return { '@odata.id': this.entityUrl({ root: context.root }, table.definition.entitySet, id) };
+    if (options.filter && !options.filter(related.values)) return null;
+    return this.render(table, related, options, context);
+  }
+
+  /**
+   * A collection-valued navigation property: the related rows through the foreign-key index, and
+   * `<nav>@odata.nextLink`, the URL of the same rows (with paging information when paging applies).
+   * https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query/join-tables#expand-collection-valued-navigation-properties
+   */
+  private expandCollection(out: Record<string, unknown>, entity: ResolvedEntity, row: StoredRow, expand: ExpandOption, context: RenderContext): void {
+    const relation = expand.collection!;
+    const target = expand.target!;
+    const page = queryRelated(relatedRows(this.parts.store, entity, relation, row.id), expand.options, context.expandPaging);
+    out[expand.navigation] = page.rows.map((child) => this.render(target, child, expand.options, context));
+    const query = expand.raw === '' ? [] : splitTopLevel(expand.raw, ';').map((option) => {
+      const equals = option.indexOf('=');
+      return `${option.slice(0, equals).trim()}=${encodeURIComponent(option.slice(equals + 1))}`;
+    });
+    if (page.nextSkipToken !== undefined) query.push(`$skiptoken=${encodeURIComponent(page.nextSkipToken)}`);
+    out[`${expand.navigation}@odata.nextLink`] = `${this.entityUrl({ root: context.root }, entity.definition.entitySet, row.id)}/${expand.navigation}${query.length > 0 ? `?${query.join('&')}` : ''}`;
   }
 
   private contextUrl(scope: RequestScope, entitySet: string, options: QueryOptions, suffix = ''): string {
-    const select = options.select ? [...options.select] : [];
-    for (const expand of options.expand) select.push(`${expand.navigation}(${expand.options.select?.join(',') ?? ''})`);
+    const describe = (item: QueryOptions): string[] => {
+      const select = item.select ? [...item.select] : [];
+      for (const expand of item.expand) select.push(expand.ref ? `${expand.navigation}/$ref()` : `${expand.navigation}(${describe(expand.options).join(',')})`);
+      return select;
+    };
+    const select = describe(options);
     return `${scope.root}$metadata#${entitySet}${select.length > 0 ? `(${select.join(',')})` : ''}${suffix}`;
   }
 
-  private entityUrl(scope: RequestScope, entitySet: string, id: string): string {
+  private entityUrl(scope: { root: string }, entitySet: string, id: string): string {
     return `${scope.root}${entitySet}(${id})`;
   }
 
@@ -298,7 +350,7 @@ export class Engine {
   private query(scope: RequestScope, entity: ResolvedEntity): CoreResponse {
     const options = parseOptions(scope.query, entity, this.parts.registry, { loose: this.parts.loose });
     const page = runQuery(this.parts.store, entity.definition.entitySet, options, scope.prefer.maxPageSize);
-    const context = this.serializeContext(scope);
+    const context = this.renderContext(scope, options);
     const body: Record<string, unknown> = { '@odata.context': this.contextUrl(scope, entity.definition.entitySet, options) };
     if (page.count !== undefined) body['@odata.count'] = page.count;
     body.value = page.rows.map((row) => this.render(entity, row, options, context));
@@ -330,7 +382,7 @@ export class Engine {
     if (ifNoneMatch !== undefined && ifNoneMatch !== 'null' && options.expand.length === 0 && scope.prefer.includeAnnotations.length === 0) {
       if (ifNoneMatch === '*' || ifNoneMatch.split(',').map((tag) => tag.trim()).includes(etag)) return { status: 304, headers: { 'OData-Version': '4.0', ETag: etag }, body: '' };
     }
-    const body = this.render(entity, row, options, this.serializeContext(scope), this.contextUrl(scope, entity.definition.entitySet, options, '/$entity'));
+    const body = this.render(entity, row, options, this.renderContext(scope, options), this.contextUrl(scope, entity.definition.entitySet, options, '/$entity'));
     return jsonResponse(200, body, { ETag: etag, ...this.preferenceApplied(scope, false) });
   }
 
@@ -340,7 +392,7 @@ export class Engine {
     if (!scope.prefer.returnRepresentation) return noContent({ 'OData-EntityId': url });
     const row = this.parts.store.get(entity.definition.entitySet, id)!;
     const options = parseOptions(scope.query, entity, this.parts.registry, { loose: this.parts.loose });
-    const body = this.render(entity, row, options, this.serializeContext(scope), this.contextUrl(scope, entity.definition.entitySet, options, '/$entity'));
+    const body = this.render(entity, row, options, this.renderContext(scope, options), this.contextUrl(scope, entity.definition.entitySet, options, '/$entity'));
     return jsonResponse(created ? 201 : 200, body, { ETag: `W/"${row.version}"`, 'Preference-Applied': 'return=representation' });
   }
 
@@ -405,9 +457,9 @@ export class Engine {
   }
 
   /**
-   * Associate and disassociate through `$ref`: `PUT|DELETE <set>(<id>)/<lookup nav>/$ref` for a
-   * single-valued navigation, `POST <set>(<id>)/<collection>/$ref` and
-   * `DELETE <set>(<id>)/<collection>(<child>)/$ref` for a one-to-many one.
+   * References through `$ref`: `GET` the reference(s) of a navigation property; `PUT|DELETE` a
+   * single-valued one; `POST <set>(<id>)/<collection>/$ref` and `DELETE <set>(<id>)/<collection>(<child>)/$ref`
+   * (or `…/$ref?$id=<url>`) for one-to-many and many-to-many ones.
    * https://learn.microsoft.com/power-apps/developer/data-platform/webapi/associate-disassociate-entities-using-web-api
    */
   private reference(scope: RequestScope, entity: ResolvedEntity, id: string, navigation: Segment): CoreResponse {
@@ -418,9 +470,20 @@ export class Engine {
       if (typeof target !== 'string') throw badRequest('A $ref request needs a body like {"@odata.id": "<entity set>(<guid>)"}.');
       return target;
     };
+    const row = this.parts.store.get(entity.definition.entitySet, id);
+    if (!row) throw recordNotFound(entity.definition.logicalName, id);
     const lookup = entity.navigation.get(navigation.name);
     if (lookup && navigation.key === undefined) {
       const bind = `${navigation.name}@odata.bind`;
+      if (method === 'GET') {
+        const targetId = row.values[lookup.name];
+        const logicalName = row.values[`${lookup.name}@type`];
+        const targetSet =
+          (typeof logicalName === 'string' ? this.parts.registry.byLogicalName(logicalName)?.entitySet : undefined) ?? entity.navigationTargets.get(navigation.name) ?? lookup.targets?.[0];
+        if (typeof targetId !== 'string' || targetSet === undefined) return noContent();
+        if (entity.navigationTargets.has(navigation.name) && entity.navigationTargets.get(navigation.name) !== targetSet) return noContent();
+        return jsonResponse(200, { '@odata.context': `${scope.root}$metadata#$ref`, '@odata.id': this.entityUrl(scope, targetSet, targetId) });
+      }
       if (method === 'PUT') {
         const target = readTarget();
         this.parts.store.transaction(() => this.parts.writer.updateFromBody(entity.definition.entitySet, id, { [bind]: target }, scope.session, scope.resolveContentId));
@@ -432,24 +495,27 @@ export class Engine {
       }
       throw notSupported();
     }
-    const collection = entity.definition.collections?.find((item) => item.name === navigation.name);
+    const collection = entity.collections.get(navigation.name);
     if (!collection) throw segmentNotFound(navigation.name);
-    const child = this.parts.registry.resolved(collection.entitySet)!;
-    const lookupOnChild = child.attributes.get(collection.lookup)!;
-    const childBind = `${lookupOnChild.navigationProperty ?? lookupOnChild.name}@odata.bind`;
-    if (!this.parts.store.get(entity.definition.entitySet, id)) throw recordNotFound(entity.definition.logicalName, id);
+    if (method === 'GET' && navigation.key === undefined) {
+      const options = parseOptions(scope.query, this.parts.registry.resolved(collection.entitySet)!, this.parts.registry, { loose: this.parts.loose });
+      const page = queryRelated(relatedRows(this.parts.store, entity, collection, id), options, {});
+      return jsonResponse(200, {
+        '@odata.context': `${scope.root}$metadata#Collection($ref)`,
+        value: page.rows.map((item) => ({ '@odata.id': this.entityUrl(scope, collection.entitySet, item.id) })),
+      });
+    }
     if (method === 'POST' && navigation.key === undefined) {
       const reference = parseReference(readTarget(), scope.resolveContentId);
       if (!reference || reference.entitySet !== collection.entitySet) throw badRequest(`The @odata.id must refer to a row of ${collection.entitySet}.`);
-      this.parts.store.transaction(() => this.parts.writer.updateFromBody(collection.entitySet, reference.id, { [childBind]: `/${entity.definition.entitySet}(${id})` }, scope.session));
+      this.parts.store.transaction(() => this.parts.writer.associate(entity, id, collection, reference, scope.session));
       return noContent();
     }
     if (method === 'DELETE') {
       const childId = navigation.key ?? parseReference(scope.query.values.get('$id') ?? '')?.id;
-      if (childId === undefined || !isGuid(childId)) throw badRequest('Name the row to disassociate: <collection>(<guid>)/$ref or $ref?$id=<url>.');
-      const row = this.parts.store.get(collection.entitySet, childId.toLowerCase());
-      if (!row || row.values[collection.lookup] !== id) throw recordNotFound(child.definition.logicalName, childId);
-      this.parts.store.transaction(() => this.parts.writer.updateFromBody(collection.entitySet, row.id, { [childBind]: null }, scope.session));
+      if (childId === undefined || !isGuid(childId.replace(/^\{|\}$/g, ''))) throw badRequest('Name the row to disassociate: <collection>(<guid>)/$ref or $ref?$id=<url>.');
+      const child = childId.replace(/^\{|\}$/g, '').toLowerCase();
+      this.parts.store.transaction(() => this.parts.writer.disassociate(entity, id, collection, child, scope.session));
       return noContent();
     }
     throw notSupported();
@@ -471,16 +537,24 @@ export class Engine {
       if (typeof targetId !== 'string' || !target) return noContent();
       return this.read({ ...scope }, target, targetId);
     }
-    const collection = entity.definition.collections?.find((item) => item.name === name);
+    const collection = entity.collections.get(name);
     if (collection && method === 'GET') {
+      // The filtered collection of a navigation property, paged like an entity set.
+      // https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query/overview#filtered-collections
       const child = this.parts.registry.resolved(collection.entitySet)!;
       const options = parseOptions(scope.query, child, this.parts.registry, { loose: this.parts.loose });
-      const page = runQuery(this.parts.store, collection.entitySet, options, MAX_PAGE_SIZE, (values) => values[collection.lookup] === id);
-      const context = this.serializeContext(scope);
-      return jsonResponse(200, {
+      const page = queryRelated(relatedRows(this.parts.store, entity, collection, id), options, { ...(scope.prefer.maxPageSize === undefined ? {} : { pageSize: scope.prefer.maxPageSize }) });
+      const context = this.renderContext(scope, options);
+      const body: Record<string, unknown> = {
         '@odata.context': this.contextUrl(scope, collection.entitySet, options),
         value: page.rows.map((item) => this.render(child, item, options, context)),
-      });
+      };
+      if (page.nextSkipToken !== undefined) {
+        const kept = scope.query.raw.filter((pair) => !/^(%24|\$)skiptoken=/i.test(pair));
+        kept.push(`$skiptoken=${encodeURIComponent(page.nextSkipToken)}`);
+        body['@odata.nextLink'] = `${scope.root}${entity.definition.entitySet}(${id})/${name}?${kept.join('&')}`;
+      }
+      return jsonResponse(200, body, this.preferenceApplied(scope, true));
     }
     const attribute = entity.attributes.get(name) ?? entity.lookupValues.get(name);
     if (!attribute) throw segmentNotFound(name);
@@ -506,6 +580,10 @@ export class Engine {
 
   private boundOperation(scope: RequestScope, entity: ResolvedEntity, segment: Segment, id: string | undefined, binding: 'entity' | 'collection'): CoreResponse | Promise<CoreResponse> {
     const name = segment.name.slice(NAMESPACE.length);
+    if (binding === 'collection' && BULK_MESSAGES.has(name) && !this.parts.operations.has(name)) {
+      if (scope.request.method !== 'POST' || segment.key !== undefined) throw noHttpResource(`${scope.root}${scope.path}`);
+      return runBulkMessage(name, entity, this.readJson(scope), { store: this.parts.store, writer: this.parts.writer, session: scope.session, root: scope.root });
+    }
     const operation = this.parts.operations.get(name);
     if (!operation || (operation.binding ?? 'none') !== binding || (operation.boundEntitySets && !operation.boundEntitySets.includes(entity.definition.entitySet))) {
       throw segmentNotFound(segment.name);

@@ -3,7 +3,7 @@
  * error bodies, and the CORS headers browsers need to read DWA's responses.
  */
 import { STATUS_CODES } from 'node:http';
-import { DataverseError, JSON_CONTENT_TYPE } from './errors.js';
+import { WebApiError, JSON_CONTENT_TYPE } from './errors.js';
 import type { CoreResponse } from './types.js';
 
 /** Headers every API response carries. */
@@ -25,7 +25,7 @@ export function textResponse(status: number, text: string): CoreResponse {
 }
 
 /** The Dataverse error body for an error. */
-export function errorResponse(error: DataverseError): CoreResponse {
+export function errorResponse(error: WebApiError): CoreResponse {
   return jsonResponse(error.status, error.toBody(), error.headers);
 }
 

@@ -8,13 +8,14 @@ import type { AddressInfo, Socket } from 'node:net';
 import { Tables } from '../../model/names.js';
 import { handleBatch } from './batch.js';
 import { Engine } from './engine.js';
-import { coreEntities, createRegistry } from './entities/registry.js';
-import { DataverseError, internal, isDataverseError, requestTooLarge, segmentNotFound } from './errors.js';
+import { coreEntities, coreRelationships, createRegistry } from './entities/registry.js';
+import { WebApiError, internal, isWebApiError, requestTooLarge, segmentNotFound } from './errors.js';
 import { CORS_HEADERS, errorResponse, preflight } from './http.js';
 import { coreOperations, type OperationRegistry } from './operations.js';
 import { openStore } from './store.js';
 import type { CoreRequest, CoreResponse, EmulatorCore, EmulatorCoreOptions, RowValues, SystemWrite } from './types.js';
 import { Writer } from './writes.js';
+import { loadRuntimeTables } from './metadata/tableDefinitions.js';
 
 /** Stable ids of the emulated organization, its root business unit and the default system user. */
 export const DEFAULT_IDENTITY = Object.freeze({
@@ -87,8 +88,13 @@ export async function createEmulatorCore(options: EmulatorCoreOptions = {}): Pro
   const log = options.log ?? (() => undefined);
   const loose = options.loose ?? false;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
-  const registry = createRegistry([...coreEntities, ...plugins.flatMap((plugin) => plugin.entities ?? [])]);
+  const registry = createRegistry(
+    [...coreEntities, ...plugins.flatMap((plugin) => plugin.entities ?? [])],
+    [...coreRelationships, ...plugins.flatMap((plugin) => plugin.relationships ?? [])],
+  );
   const store = openStore(options.dataDir === undefined ? {} : { dataDir: options.dataDir });
+  registry.store = store;
+  loadRuntimeTables(registry, store);
   const operations: OperationRegistry = new Map(Object.entries(coreOperations()));
   for (const plugin of plugins) for (const [name, handler] of Object.entries(plugin.operations ?? {})) operations.set(name, handler);
   const identity = { ...DEFAULT_IDENTITY };
@@ -113,7 +119,7 @@ export async function createEmulatorCore(options: EmulatorCoreOptions = {}): Pro
         throw segmentNotFound(first.slice(0, 200));
       }
       if (scope.path === '$batch' && !request.inBatch) {
-        if (request.method !== 'POST') throw new DataverseError(405, '0x80040315', 'The $batch endpoint accepts POST only.');
+        if (request.method !== 'POST') throw new WebApiError(405, '0x80040315', 'The $batch endpoint accepts POST only.');
         return await handleBatch(scope, { engine, store, writer, dispatchPart: dispatch, log });
       }
       const response = await engine.handle(scope);
@@ -121,7 +127,7 @@ export async function createEmulatorCore(options: EmulatorCoreOptions = {}): Pro
       return response;
     } catch (error) {
       writer.discard(session);
-      if (isDataverseError(error)) return errorResponse(error);
+      if (isWebApiError(error)) return errorResponse(error);
       log(`internal error on ${request.method} ${request.url}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       return errorResponse(internal());
     }

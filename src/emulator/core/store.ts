@@ -27,6 +27,11 @@ export interface EmulatorStore {
   count(entitySet: string): number;
   /** Rows in id order, after `afterId` when given. Lazy: stop iterating to stop reading. */
   scan(entitySet: string, options?: { afterId?: string }): IterableIterator<StoredRow>;
+  /**
+   * Rows whose `attribute` holds `value` (a lookup's GUID), in id order, through an index kept in
+   * step with every write: relationship queries look rows up by foreign key instead of scanning.
+   */
+  referencing(entitySet: string, attribute: string, value: string): StoredRow[];
   /** Runs `fn` in one transaction (nested calls join the outer one). */
   transaction<T>(fn: () => T): T;
   /** The next global version number (call inside the write's transaction). */
@@ -40,6 +45,23 @@ interface EntityCache {
   rows: Map<string, StoredRow>;
   /** Ids in SQLite's BINARY order, rebuilt after inserts and deletes. */
   sorted?: string[];
+  /** Foreign-key indexes built on first use: attribute -> value -> ids. */
+  indexes?: Map<string, Map<string, Set<string>>>;
+}
+
+function indexAdd(index: Map<string, Set<string>>, value: unknown, id: string): void {
+  if (typeof value !== 'string') return;
+  let ids = index.get(value);
+  if (!ids) index.set(value, (ids = new Set()));
+  ids.add(id);
+}
+
+function indexRemove(index: Map<string, Set<string>>, value: unknown, id: string): void {
+  if (typeof value !== 'string') return;
+  const ids = index.get(value);
+  if (!ids) return;
+  ids.delete(id);
+  if (ids.size === 0) index.delete(value);
 }
 
 /** Cached rows are shared by every reader, so they are frozen. */
@@ -103,6 +125,15 @@ export function openStore(options: StoreOptions = {}): EmulatorStore {
     const previous = entry.rows.get(id);
     if (row) entry.rows.set(id, row);
     else entry.rows.delete(id);
+    if (entry.indexes) {
+      for (const [attribute, index] of entry.indexes) {
+        const before = previous?.values[attribute];
+        const after = row?.values[attribute];
+        if (before === after) continue;
+        indexRemove(index, before, id);
+        indexAdd(index, after, id);
+      }
+    }
     if ((previous === undefined) !== (row === undefined)) entry.sorted = undefined;
     undo?.push(() => put(entitySet, previous, id));
   };
@@ -153,6 +184,21 @@ export function openStore(options: StoreOptions = {}): EmulatorStore {
         const row = entry.rows.get(ids[index]!);
         if (row) yield row;
       }
+    },
+    referencing(entitySet, attribute, value) {
+      const entry = load(entitySet);
+      entry.indexes ??= new Map();
+      let index = entry.indexes.get(attribute);
+      if (!index) {
+        index = new Map();
+        for (const row of entry.rows.values()) indexAdd(index, row.values[attribute], row.id);
+        entry.indexes.set(attribute, index);
+      }
+      const ids = index.get(value);
+      if (!ids) return [];
+      const rows: StoredRow[] = [];
+      for (const id of [...ids].sort()) rows.push(entry.rows.get(id)!);
+      return rows;
     },
     transaction<T>(fn: () => T): T {
       if (db.inTransaction) return fn();

@@ -5,7 +5,7 @@
  */
 import type { OptionSet } from '../../model/optionSets.js';
 import type { EmulatorStore } from './store.js';
-import type { DataverseError } from './errors.js';
+import type { WebApiError } from './errors.js';
 
 /** Attribute types the core validates and serializes. */
 export type AttributeType =
@@ -68,7 +68,58 @@ export interface CollectionNavigation {
   entitySet: string;
   /** Lookup attribute on the child that points to the parent, e.g. `customapiid`. */
   lookup: string;
+  /** What deleting the parent does to the children. @default 'Cascade' */
+  cascadeDelete?: CascadeDelete;
 }
+
+/**
+ * What deleting the referenced (parent) row does to the referencing rows: delete them too, clear
+ * their lookup, or refuse the delete while any exist.
+ * https://learn.microsoft.com/power-apps/developer/data-platform/configure-entity-relationship-cascading-behavior
+ */
+export type CascadeDelete = 'Cascade' | 'RemoveLink' | 'Restrict';
+
+/**
+ * A one-to-many relationship: a lookup on the referencing (child) table pointing to the referenced
+ * (parent) table, with a navigation property on each side.
+ * https://learn.microsoft.com/power-apps/developer/data-platform/webapi/web-api-navigation-properties
+ */
+export interface OneToManyRelationship {
+  kind: 'OneToMany';
+  /** e.g. `contact_customer_accounts`. */
+  schemaName: string;
+  /** Entity set of the parent, e.g. `accounts`. */
+  referencedEntitySet: string;
+  /** Entity set of the child, e.g. `contacts`. */
+  referencingEntitySet: string;
+  /** Lookup attribute on the child, e.g. `parentcustomerid`. */
+  referencingAttribute: string;
+  /** Collection-valued navigation property on the parent. @default schemaName */
+  referencedNavigation?: string;
+  cascadeDelete: CascadeDelete;
+}
+
+/**
+ * A many-to-many relationship, stored as rows of a read-only intersect table with one GUID column
+ * per side. https://learn.microsoft.com/power-apps/developer/data-platform/webapi/associate-disassociate-entities-using-web-api
+ */
+export interface ManyToManyRelationship {
+  kind: 'ManyToMany';
+  /** e.g. `teammembership_association`. */
+  schemaName: string;
+  /** Entity set of the intersect table, e.g. `teammemberships`. */
+  intersectEntitySet: string;
+  entity1EntitySet: string;
+  /** Column of the intersect table holding the id of the entity1 row, e.g. `systemuserid`. */
+  entity1IntersectAttribute: string;
+  /** Collection-valued navigation property on entity1. @default schemaName */
+  entity1Navigation?: string;
+  entity2EntitySet: string;
+  entity2IntersectAttribute: string;
+  entity2Navigation?: string;
+}
+
+export type RelationshipDefinition = OneToManyRelationship | ManyToManyRelationship;
 
 /** A table the emulator serves (or keeps for a plugin when `internal`). */
 export interface EntityDefinition {
@@ -167,7 +218,7 @@ export interface OperationHandler {
   boundEntitySets?: string[];
   /**
    * Runs the operation. Return undefined for 204, or an object whose properties form the
-   * `<Name>Response` complex type (200). Throw a `DataverseError` for Dataverse-shaped failures.
+   * `<Name>Response` complex type (200). Throw a `WebApiError` for Dataverse-shaped failures.
    */
   handle(context: OperationContext): unknown | Promise<unknown>;
 }
@@ -198,9 +249,11 @@ export interface EmulatorPlugin {
   operations?: Record<string, OperationHandler>;
   /** Extra tables, including internal ones not exposed over OData. */
   entities?: EntityDefinition[];
+  /** Extra relationships between tables (one-to-many and many-to-many). */
+  relationships?: RelationshipDefinition[];
   /**
    * Inside the write transaction (synchronous, as SQLite transactions are): may change
-   * `change.values` or throw a `DataverseError` (e.g. `errors.validation(...)`), which rolls back.
+   * `change.values` or throw a `WebApiError` (e.g. `errors.validation(...)`), which rolls back.
    */
   beforeWrite?(change: WriteChange, context: WriteContext): void;
   /** After the transaction committed. Errors are logged, never sent to the client. */
@@ -251,7 +304,7 @@ export interface EmulatorCore {
   /**
    * Write as the system (status machine, runtime simulator, seed data). Runs `beforeWrite` hooks
    * with `system: true` in one transaction, then `afterCommit`. Returns the row after the write
-   * (undefined after delete). Throws `DataverseError` (e.g. 404 when the row is missing).
+   * (undefined after delete). Throws `WebApiError` (e.g. 404 when the row is missing).
    */
   write(change: SystemWrite, options?: { system?: boolean; user?: string }): RowValues | undefined;
   /** Several system writes in one transaction. */
@@ -275,4 +328,4 @@ export interface EntityRegistry {
   attribute(entitySet: string, name: string): AttributeDefinition | undefined;
 }
 
-export type { DataverseError };
+export type { WebApiError };

@@ -4,9 +4,9 @@
  * resolves `@odata.bind` references. Output objects have a null prototype: input keys such as
  * `__proto__` can never reach `Object.prototype`.
  */
-import { badRequest, invalidArgument, unknownProperty, validation, type DataverseError } from './errors.js';
-import type { ResolvedEntity } from './entities/registry.js';
-import type { AttributeDefinition, CollectionNavigation, RowValues } from './types.js';
+import { badRequest, invalidArgument, unknownProperty, validation, type WebApiError } from './errors.js';
+import type { CollectionRelation, ResolvedEntity } from './entities/registry.js';
+import type { AttributeDefinition, RowValues } from './types.js';
 import { BRACED_GUID_PATTERN, isGuid, parseGuid } from '../../util/guid.js';
 
 export { isGuid };
@@ -38,10 +38,24 @@ export function parseReference(value: string, resolveContentId?: ContentIdResolv
   return match ? { entitySet: match[1]!, id: parseGuid(match[2])! } : undefined;
 }
 
-/** Rows a deep insert creates after the parent. */
+/** Rows a deep insert creates after the parent (collection-valued navigation properties). */
 export interface DeepInsert {
-  navigation: CollectionNavigation;
+  navigation: CollectionRelation;
   bodies: unknown[];
+}
+
+/** A row a deep insert creates before the parent, bound through a single-valued navigation property. */
+export interface SingleDeepInsert {
+  attribute: AttributeDefinition;
+  /** Entity set of the row to create. */
+  entitySet: string;
+  body: Record<string, unknown>;
+}
+
+/** Existing rows bound on create through `<collection>@odata.bind: [urls]`. */
+export interface CollectionBind {
+  navigation: CollectionRelation;
+  references: EntityReference[];
 }
 
 /** The converted body. */
@@ -50,6 +64,8 @@ export interface ConvertedBody {
   /** The primary key given in the body, if any. */
   id?: string;
   deepInserts: DeepInsert[];
+  singleInserts: SingleDeepInsert[];
+  collectionBinds: CollectionBind[];
   /** Lookups to check for existence: attribute -> reference. */
   references: { attribute: AttributeDefinition; reference: EntityReference }[];
 }
@@ -59,7 +75,7 @@ export function isJsonObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function typeError(attribute: AttributeDefinition, value: unknown, edm: string): DataverseError {
+function typeError(attribute: AttributeDefinition, value: unknown, edm: string): WebApiError {
   return badRequest(`Cannot convert the literal '${JSON.stringify(value)}' to the expected type '${edm}' of property '${attribute.name}'.`);
 }
 
@@ -126,7 +142,7 @@ export function convertValue(entity: ResolvedEntity, attribute: AttributeDefinit
 export function convertBody(entity: ResolvedEntity, body: unknown, resolveContentId?: ContentIdResolver): ConvertedBody {
   if (!isJsonObject(body)) throw badRequest('The request body must be a JSON object.');
   const values: RowValues = Object.create(null) as RowValues;
-  const converted: ConvertedBody = { values, deepInserts: [], references: [] };
+  const converted: ConvertedBody = { values, deepInserts: [], singleInserts: [], collectionBinds: [], references: [] };
   const logicalName = entity.definition.logicalName;
   for (const key of Object.keys(body)) {
     const value = body[key];
@@ -138,10 +154,20 @@ export function convertBody(entity: ResolvedEntity, body: unknown, resolveConten
       const navigation = key.slice(0, at);
       const attribute = entity.navigation.get(navigation);
       if (!attribute) {
-        if (entity.definition.collections?.some((collection) => collection.name === navigation)) {
-          throw badRequest(`Binding existing rows to the collection '${navigation}' on create is not supported by the emulator; create the children with their lookup instead.`);
-        }
-        throw unknownProperty(navigation, logicalName);
+        const collection = entity.collections.get(navigation);
+        if (!collection) throw unknownProperty(navigation, logicalName);
+        // Associate existing rows on create: an array of URLs.
+        // https://learn.microsoft.com/power-apps/developer/data-platform/webapi/create-entity-web-api#associate-table-rows-on-create
+        if (!Array.isArray(value)) throw badRequest(`The value of '${key}' must be an array of entity references like ["/${collection.entitySet}(<guid>)"].`);
+        const references = value.map((item) => {
+          const reference = typeof item === 'string' ? parseReference(item, resolveContentId) : undefined;
+          if (!reference || reference.entitySet !== collection.entitySet) {
+            throw badRequest(`The value '${String(item).slice(0, 200)}' in '${key}' is not a reference to a row of ${collection.entitySet}; use '/${collection.entitySet}(<guid>)'.`);
+          }
+          return reference;
+        });
+        converted.collectionBinds.push({ navigation: collection, references });
+        continue;
       }
       if (attribute.readOnly) continue;
       if (value === null) {
@@ -165,13 +191,22 @@ export function convertBody(entity: ResolvedEntity, body: unknown, resolveConten
     }
     const attribute = entity.attributes.get(key);
     if (!attribute) {
-      const collection = entity.definition.collections?.find((item) => item.name === key);
+      // Deep insert: https://learn.microsoft.com/power-apps/developer/data-platform/webapi/create-entity-web-api#create-related-table-rows-in-one-operation
+      const collection = entity.collections.get(key);
       if (collection) {
         if (!Array.isArray(value)) throw badRequest(`The collection-valued navigation property '${key}' needs an array of objects.`);
         converted.deepInserts.push({ navigation: collection, bodies: value });
         continue;
       }
-      if (entity.navigation.has(key)) throw badRequest(`Deep insert through the single-valued navigation property '${key}' is not supported by the emulator; create the row first and bind it with '${key}@odata.bind'.`);
+      const lookup = entity.navigation.get(key);
+      if (lookup) {
+        if (!isJsonObject(value)) throw badRequest(`The single-valued navigation property '${key}' needs a JSON object (a row to create), or bind an existing row with '${key}@odata.bind'.`);
+        if (lookup.readOnly) throw badRequest(`The navigation property '${key}' is read-only.`);
+        const entitySet = entity.navigationTargets.get(key) ?? lookup.targets?.[0];
+        if (entitySet === undefined) throw unknownProperty(key, logicalName);
+        converted.singleInserts.push({ attribute: lookup, entitySet, body: value });
+        continue;
+      }
       throw unknownProperty(key, logicalName);
     }
     if (attribute.name === entity.definition.primaryId) {

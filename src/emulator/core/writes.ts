@@ -12,10 +12,11 @@ import {
   segmentNotFound,
   validation,
 } from './errors.js';
-import type { ResolvedEntity, ResolvedRegistry } from './entities/registry.js';
+import type { CollectionRelation, ResolvedEntity, ResolvedRegistry } from './entities/registry.js';
+import { cannotDeleteDueToAssociation, duplicateAssociation, intersectRow, relatedRows, requireRow } from './relationships.js';
 import type { EmulatorStore } from './store.js';
 import type { EmulatorCore, EmulatorPlugin, RowValues, WriteChange, WriteContext } from './types.js';
-import { convertBody, formatDateTime, isJsonObject, type ContentIdResolver } from './values.js';
+import { convertBody, formatDateTime, isJsonObject, type ContentIdResolver, type EntityReference } from './values.js';
 
 /** Who writes, and the hooks to run after the outermost transaction commits. */
 export interface WriteSession {
@@ -131,7 +132,11 @@ export class Writer {
   }
 
   /**
-   * Creates a row from a client body (inside a transaction). Deep inserts create the children.
+   * Creates a row from a client body (inside a transaction). Deep insert creates the rows of
+   * single-valued navigation properties first, then the row, then the rows of collection-valued
+   * ones (nested to any depth), and binds existing rows given as `<collection>@odata.bind`; any
+   * failure rolls the whole insert back with the transaction.
+   * https://learn.microsoft.com/power-apps/developer/data-platform/webapi/create-entity-web-api#create-related-table-rows-in-one-operation
    * @returns the id and the stored values.
    */
   createFromBody(entitySet: string, body: unknown, session: WriteSession, options: { id?: string; resolveContentId?: ContentIdResolver } = {}): { id: string; values: RowValues } {
@@ -142,7 +147,13 @@ export class Writer {
       throw validation(`The primary key in the body (${converted.id}) differs from the one in the URL (${options.id}).`);
     }
     const id = options.id ?? converted.id ?? randomUUID();
+    const nested = options.resolveContentId ? { resolveContentId: options.resolveContentId } : {};
     this.checkReferences(converted);
+    for (const single of converted.singleInserts) {
+      const created = this.createFromBody(single.entitySet, single.body, session, nested);
+      converted.values[single.attribute.name] = created.id;
+      converted.values[`${single.attribute.name}@type`] = this.entity(single.entitySet).definition.logicalName;
+    }
     for (const [name, attribute] of entity.attributes) {
       if (attribute.default !== undefined && !(name in converted.values)) converted.values[name] = attribute.default;
     }
@@ -155,15 +166,60 @@ export class Writer {
     for (const deep of converted.deepInserts) {
       for (const child of deep.bodies) {
         if (!isJsonObject(child)) throw validation(`Each item of '${deep.navigation.name}' must be a JSON object.`);
-        const childEntity = this.entity(deep.navigation.entitySet);
-        const lookup = childEntity.attributes.get(deep.navigation.lookup)!;
-        const withParent: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-        for (const key of Object.keys(child)) withParent[key] = child[key];
-        withParent[`${lookup.navigationProperty ?? lookup.name}@odata.bind`] = `/${entitySet}(${id})`;
-        this.createFromBody(deep.navigation.entitySet, withParent, session, options.resolveContentId ? { resolveContentId: options.resolveContentId } : {});
+        if (deep.navigation.kind === 'OneToMany') {
+          const withParent: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+          for (const key of Object.keys(child)) withParent[key] = child[key];
+          withParent[`${deep.navigation.childNavigation}@odata.bind`] = `/${entitySet}(${id})`;
+          this.createFromBody(deep.navigation.entitySet, withParent, session, nested);
+        } else {
+          const created = this.createFromBody(deep.navigation.entitySet, child, session, nested);
+          this.associate(entity, id, deep.navigation, { entitySet: deep.navigation.entitySet, id: created.id }, session);
+        }
       }
     }
+    for (const bind of converted.collectionBinds) {
+      for (const reference of bind.references) this.associate(entity, id, bind.navigation, reference, session);
+    }
     return { id, values };
+  }
+
+  /**
+   * Associates an existing row with `parentId` through a collection-valued navigation property:
+   * sets the child's lookup (one-to-many) or adds an intersect row (many-to-many).
+   * https://learn.microsoft.com/power-apps/developer/data-platform/webapi/associate-disassociate-entities-using-web-api#add-a-record-to-a-collection
+   */
+  associate(parent: ResolvedEntity, parentId: string, relation: CollectionRelation, reference: EntityReference, session: WriteSession): void {
+    requireRow(this.store, this.registry, parent.definition.entitySet, parentId);
+    if (reference.entitySet !== relation.entitySet) throw validation(`The navigation property '${relation.name}' holds rows of ${relation.entitySet}, not ${reference.entitySet}.`);
+    if (relation.kind === 'OneToMany') {
+      this.updateFromBody(relation.entitySet, reference.id, { [`${relation.childNavigation}@odata.bind`]: `/${parent.definition.entitySet}(${parentId})` }, session);
+      return;
+    }
+    requireRow(this.store, this.registry, relation.entitySet, reference.id);
+    if (intersectRow(this.store, relation, parentId, reference.id)) throw duplicateAssociation();
+    this.systemWrite(relation.intersectEntitySet, 'create', undefined, { [relation.selfAttribute]: parentId, [relation.otherAttribute]: reference.id }, session);
+  }
+
+  /**
+   * Removes a row from a collection-valued navigation property: clears the child's lookup
+   * (one-to-many) or deletes the intersect row (many-to-many). 404 when they are not associated.
+   * https://learn.microsoft.com/power-apps/developer/data-platform/webapi/associate-disassociate-entities-using-web-api#remove-a-record-from-a-collection
+   */
+  disassociate(parent: ResolvedEntity, parentId: string, relation: CollectionRelation, childId: string, session: WriteSession): void {
+    requireRow(this.store, this.registry, parent.definition.entitySet, parentId);
+    const child = this.entity(relation.entitySet);
+    if (relation.kind === 'OneToMany') {
+      const row = this.store.get(relation.entitySet, childId);
+      const type = row?.values[`${relation.lookup}@type`];
+      if (!row || row.values[relation.lookup] !== parentId || (typeof type === 'string' && type !== parent.definition.logicalName)) {
+        throw recordNotFound(child.definition.logicalName, childId);
+      }
+      this.updateFromBody(relation.entitySet, childId, { [`${relation.childNavigation}@odata.bind`]: null }, session);
+      return;
+    }
+    const link = intersectRow(this.store, relation, parentId, childId);
+    if (!link) throw recordNotFound(child.definition.logicalName, childId);
+    this.delete(relation.intersectEntitySet, link.id, session, { allowReadOnly: true });
   }
 
   private insert(entity: ResolvedEntity, id: string, given: RowValues, session: WriteSession): RowValues {
@@ -178,6 +234,7 @@ export class Writer {
       values['ownerid@type'] = Tables.systemUser.logicalName;
     }
     if ((entity.definition.ownership ?? 'user') === 'user') values.owningbusinessunit = this.identity.businessUnitId;
+    splitOwner(values);
     const change: WriteChange = { entitySet, logicalName: entity.definition.logicalName, operation: 'create', id, values };
     this.runBefore(change, session);
     const row: RowValues = Object.create(null) as RowValues;
@@ -208,6 +265,7 @@ export class Writer {
     Object.assign(values, given);
     this.applyState(entity, values, false);
     this.composeNames(entity, values, existing.values);
+    if ((entity.definition.ownership ?? 'user') === 'user') splitOwner(values);
     for (const [name, attribute] of entity.attributes) {
       if (attribute.required && name in values && values[name] === null && attribute.name !== entity.definition.primaryId) {
         throw validation(`The '${name}' attribute of the '${entity.definition.logicalName}' entity is required and cannot be set to null.`);
@@ -223,20 +281,38 @@ export class Writer {
     return row;
   }
 
-  /** Deletes a row (inside a transaction); throws 404 when it is missing. */
+  /**
+   * Deletes a row (inside a transaction); throws 404 when it is missing. Relationships where the
+   * row is the parent act as declared: Cascade deletes the children, RemoveLink clears their lookup,
+   * Restrict refuses the delete while any exist; many-to-many links of the row are removed.
+   * https://learn.microsoft.com/power-apps/developer/data-platform/configure-entity-relationship-cascading-behavior
+   */
   delete(entitySet: string, id: string, session: WriteSession, options: { allowReadOnly?: boolean } = {}): void {
     const entity = this.entity(entitySet);
     if (!options.allowReadOnly && (entity.definition.readOnly || entity.definition.internal)) throw notSupported();
     const existing = this.store.get(entitySet, id);
     if (!existing) throw recordNotFound(entity.definition.logicalName, id);
+    for (const relation of entity.collections.values()) {
+      if (relation.kind === 'OneToMany' && relation.cascadeDelete === 'Restrict' && relatedRows(this.store, entity, relation, id).some((row) => row.id !== id)) {
+        throw cannotDeleteDueToAssociation();
+      }
+    }
     const change: WriteChange = { entitySet, logicalName: entity.definition.logicalName, operation: 'delete', id, before: existing.values, values: Object.create(null) as RowValues };
     this.runBefore(change, session);
     this.store.delete(entitySet, id);
-    // Cascade delete of one-to-many children (custom API parameters and properties).
-    for (const collection of entity.definition.collections ?? []) {
-      const children: string[] = [];
-      for (const row of this.store.scan(collection.entitySet)) if (row.values[collection.lookup] === id) children.push(row.id);
-      for (const child of children) this.delete(collection.entitySet, child, session, { allowReadOnly: true });
+    // The cascade runs as the system: a plug-in's client rules (field locks) do not stop it.
+    const system: WriteSession = { user: session.user, system: true, committed: session.committed };
+    for (const relation of entity.collections.values()) {
+      if (relation.kind !== 'OneToMany' || relation.cascadeDelete === 'Restrict') continue;
+      for (const child of relatedRows(this.store, entity, relation, id)) {
+        if (!this.store.get(relation.entitySet, child.id)) continue; // already gone through another path
+        if (relation.cascadeDelete === 'Cascade') this.delete(relation.entitySet, child.id, system, { allowReadOnly: true });
+        else this.update(this.entity(relation.entitySet), child.id, { [relation.lookup]: null, [`${relation.lookup}@type`]: null }, system);
+      }
+    }
+    for (const relation of entity.manyToMany) {
+      const links = [...this.store.referencing(relation.intersectEntitySet, relation.selfAttribute, id), ...this.store.referencing(relation.intersectEntitySet, relation.otherAttribute, id)];
+      for (const link of links) if (this.store.get(relation.intersectEntitySet, link.id)) this.delete(relation.intersectEntitySet, link.id, system, { allowReadOnly: true });
     }
     session.committed.push(change);
   }
@@ -258,4 +334,18 @@ export class Writer {
     if (id === undefined) throw validation('A system update needs an id.');
     return this.update(entity, id.toLowerCase(), given, session);
   }
+}
+
+/**
+ * Keeps `owninguser`/`owningteam` in step with `ownerid` (exactly one of them holds the owner).
+ * https://learn.microsoft.com/power-apps/developer/data-platform/webapi/web-api-navigation-properties
+ */
+function splitOwner(values: RowValues): void {
+  if (!('ownerid' in values)) return;
+  const owner = values.ownerid ?? null;
+  const team = values['ownerid@type'] === Tables.team.logicalName;
+  values.owninguser = team ? null : owner;
+  values['owninguser@type'] = team || owner === null ? null : Tables.systemUser.logicalName;
+  values.owningteam = team ? owner : null;
+  values['owningteam@type'] = team && owner !== null ? Tables.team.logicalName : null;
 }

@@ -1,6 +1,6 @@
 /** The fault-injection plugin: carries out the {@link FaultInjector}'s decisions around each request. */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DataverseError } from '../core/errors.js';
+import { WebApiError } from '../core/errors.js';
 import type { CoreRequest, CoreResponse, EmulatorPlugin } from '../core/types.js';
 import { errorResponse } from '../core/http.js';
 import { notesOf } from '../ops/requestNotes.js';
@@ -31,7 +31,7 @@ export function faultsPlugin(injector: FaultInjector): EmulatorPlugin {
           return next();
         case 'respond': {
           const headers: Record<string, string> = action.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(action.retryAfterSeconds) };
-          return errorResponse(new DataverseError(action.status, action.code, action.message, headers));
+          return errorResponse(new WebApiError(action.status, action.code, action.message, headers));
         }
         case 'drop':
           if (action.when === 'before') return { ...DROPPED };

@@ -9,7 +9,7 @@ import { describeJourneyStatus } from '../../model/transitions.js';
 import type { EmulatorCore, EmulatorPlugin, WriteChange, WriteContext } from '../core/types.js';
 import { CHANNEL_MESSAGE_TABLE, INTERACTION_TABLE } from './interactionStore.js';
 import { PLUGIN_REFUSAL_CODE, checkJourneyDelete, checkJourneyUpdate } from './journeyRules.js';
-import { CHANNEL_OPERATIONS, OUTBOUND_OPERATIONS, toDataverseError } from './operations.js';
+import { CHANNEL_OPERATIONS, OUTBOUND_OPERATIONS, toWebApiError } from './operations.js';
 import { runJourney } from './runtime.js';
 import { JourneyStatusMachine } from './statusMachine.js';
 import { isBlocking, validateJourneyFields } from './journeyValidation.js';
@@ -41,7 +41,7 @@ function checkSavedEdits(before: Readonly<Record<string, unknown>>, values: Reco
   const result = validateJourneyFields(merged);
   if (isBlocking(result)) {
     const faults = result.ActivityValidationResults.filter((r) => r.Result === 'Error').map((r) => (r.ActivityId ? `${r.Fault} (tile ${r.ActivityId})` : r.Fault));
-    throw toDataverseError({
+    throw toWebApiError({
       status: 400,
       code: PLUGIN_REFUSAL_CODE,
       message: `The edits of this live customer journey have errors, so it stays ${describeJourneyStatus(JourneyStatus.LiveEditable)}: ${faults.join(', ')}. Fix them (msdyncrm_CustomerJourneyValidate lists them) and save again.`,
@@ -75,7 +75,7 @@ export function marketingPlugin(options: MarketingPluginOptions = {}): EmulatorP
       if (change.operation === 'create') {
         const status = Number(change.values[A.statusCode] ?? JourneyStatus.Draft);
         if (!CREATE_STATUSES.includes(status)) {
-          throw toDataverseError({
+          throw toWebApiError({
             status: 400,
             code: PLUGIN_REFUSAL_CODE,
             message: `A customer journey is created in ${describeJourneyStatus(JourneyStatus.Draft)} (or ${describeJourneyStatus(JourneyStatus.GoingLive)} to publish it at once), not in ${describeJourneyStatus(status)}. Create it as Draft, then change statuscode.`,
@@ -86,12 +86,12 @@ export function marketingPlugin(options: MarketingPluginOptions = {}): EmulatorP
       }
       if (change.operation === 'delete') {
         const refusal = checkJourneyDelete(change.before ?? {});
-        if (refusal !== undefined) throw toDataverseError(refusal);
+        if (refusal !== undefined) throw toWebApiError(refusal);
         return;
       }
       const before = change.before ?? {};
       const check = checkJourneyUpdate(before, change.values);
-      if (!check.ok) throw toDataverseError(check.refusal);
+      if (!check.ok) throw toWebApiError(check.refusal);
       for (const [key, value] of Object.entries(check.extraValues)) change.values[key] = value;
       if (Number(before[A.statusCode]) === JourneyStatus.LiveEditable && Number(change.values[A.statusCode]) === JourneyStatus.Live) {
         checkSavedEdits(before, change.values);

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Actions, Tables } from '../../model/names.js';
-import { DataverseError, recordNotFound } from '../core/errors.js';
+import { WebApiError, recordNotFound } from '../core/errors.js';
 import type { EmulatorCore, OperationHandler } from '../core/types.js';
 import { parseInbound, parseNotification } from './channelMessages.js';
 import { CUSTOM_CHANNEL_RESPONSE, type Interaction, checkResponseType, interactionsPage, parseCreateInteraction, parseLoadInteractions } from './interactions.js';
@@ -16,8 +16,8 @@ import { loadTileConfigs } from './runtime.js';
 import { parseValidateRequest } from './validateRequest.js';
 
 /** A refusal as the error the core answers with. */
-export function toDataverseError(refusal: Refusal): DataverseError {
-  return new DataverseError(refusal.status, refusal.code, refusal.message);
+export function toWebApiError(refusal: Refusal): WebApiError {
+  return new WebApiError(refusal.status, refusal.code, refusal.message);
 }
 
 function requireRow(core: EmulatorCore, table: { entitySet: string; logicalName: string }, id: string): void {
@@ -29,7 +29,7 @@ export const customerJourneyValidate: OperationHandler = {
   kind: 'action',
   handle({ parameters }) {
     const parsed = parseValidateRequest(parameters);
-    if (!parsed.ok) throw toDataverseError(parsed.refusal);
+    if (!parsed.ok) throw toWebApiError(parsed.refusal);
     // The result is a JSON document serialized into a string property, as the service answers.
     return { ValidationResult: JSON.stringify(validateJourneyFields(parsed.input.fields)) };
   },
@@ -40,14 +40,14 @@ export const customChannelActivityCreateInteraction: OperationHandler = {
   kind: 'action',
   handle({ parameters, core }) {
     const parsed = parseCreateInteraction(parameters);
-    if (!parsed.ok) throw toDataverseError(parsed.refusal);
+    if (!parsed.ok) throw toWebApiError(parsed.refusal);
     const request = parsed.request;
     requireRow(core, Tables.customerJourney, request.journeyId);
     requireRow(core, Tables.journeyIteration, request.iterationId);
     requireRow(core, Tables.contact, request.contactId);
     const tile = loadTileConfigs(core).find((c) => c.entityType === request.entityType);
     const refusal = checkResponseType(request, tile);
-    if (refusal !== undefined) throw toDataverseError(refusal);
+    if (refusal !== undefined) throw toWebApiError(refusal);
     const interaction: Interaction = {
       InteractionId: randomUUID(),
       InteractionType: CUSTOM_CHANNEL_RESPONSE,
@@ -71,7 +71,7 @@ export const loadInteractionsPublic: OperationHandler = {
   kind: 'action',
   handle({ parameters, core }) {
     const parsed = parseLoadInteractions(parameters);
-    if (!parsed.ok) throw toDataverseError(parsed.refusal);
+    if (!parsed.ok) throw toWebApiError(parsed.refusal);
     return interactionsPage(findInteractions(core, parsed.query), parsed.query);
   },
 };
@@ -100,7 +100,7 @@ export const channelsNotification: OperationHandler = {
   kind: 'action',
   handle({ parameters, core }) {
     const parsed = parseNotification(parameters);
-    if (!parsed.ok) throw toDataverseError(parsed.refusal);
+    if (!parsed.ok) throw toWebApiError(parsed.refusal);
     const n = parsed.notification;
     requireRow(core, Tables.channelDefinition, n.channelDefinitionId);
     const id = storeChannelMessage(core, 'notification', n.channelDefinitionId, n.payload);
@@ -113,12 +113,12 @@ export const channelsInbound: OperationHandler = {
   kind: 'action',
   handle({ parameters, core }) {
     const parsed = parseInbound(parameters);
-    if (!parsed.ok) throw toDataverseError(parsed.refusal);
+    if (!parsed.ok) throw toWebApiError(parsed.refusal);
     const m = parsed.inbound;
     const definition = core.read(Tables.channelDefinition.entitySet, m.channelDefinitionId);
     if (definition === undefined) throw recordNotFound(Tables.channelDefinition.logicalName, m.channelDefinitionId);
     if (definition.msdyn_hasinbound !== true) {
-      throw toDataverseError({
+      throw toWebApiError({
         status: 400,
         code: '0x80040203',
         message: `msdyn_D365ChannelsInbound: channel definition ${m.channelDefinitionId} does not support inbound messages (msdyn_hasinbound is false).`,

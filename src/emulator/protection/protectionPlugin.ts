@@ -3,7 +3,7 @@
  * one request, as in Dataverse) and adds the rate-limit headers to every answer.
  * https://learn.microsoft.com/power-apps/developer/data-platform/api-limits
  */
-import { throttledConcurrency, throttledExecutionTime, throttledRequests, type DataverseError } from '../core/errors.js';
+import { throttledConcurrency, throttledExecutionTime, throttledRequests, type WebApiError } from '../core/errors.js';
 import type { CoreRequest, CoreResponse, EmulatorPlugin } from '../core/types.js';
 import { errorResponse } from '../core/http.js';
 import { notesOf } from '../ops/requestNotes.js';
@@ -13,7 +13,7 @@ import type { ServiceProtection } from './ServiceProtection.js';
 
 const WEB_API = /^\/api\/data\//;
 
-function throttleError(throttle: Throttle, protection: ServiceProtection): DataverseError {
+function throttleError(throttle: Throttle, protection: ServiceProtection): WebApiError {
   const limits = protection.limits;
   const windowSeconds = Math.round(limits.windowMs / 1000);
   switch (throttle.reason) {

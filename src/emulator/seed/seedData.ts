@@ -62,6 +62,13 @@ export const SeedIds = Object.freeze({
   tileWebResource: seedId(`webresource:${SAMPLE_TILE_WEB_RESOURCE}`),
   /** The `contoso_smsmessage` record the SMS journey's tile sends (not stored: the emulator has no such table). */
   smsMessage: seedId('contoso_smsmessage:Reminder text'),
+  /** The real-time channel definition the payloads in `samples/channels/realtime/` name (inbound and delivery reports on). */
+  channelDefinition: '6b3c1a5e-2f4d-4e8a-9b7c-1d2e3f4a5b6c',
+  /** Records the journey specs in `samples/specs/` reference by id (`every-tile.yaml`). */
+  sampleContentSettings: '70000000-0000-4000-8000-000000000001',
+  unsubscribedSegment: 'a0000000-0000-4000-8000-000000000009',
+  newsletterSubscribersSegment: 'a0000000-0000-4000-8000-000000000001',
+  welcomePage: 'c0000000-0000-4000-8000-000000000001',
   journeys: Object.freeze({
     draft: seedId('journey:Welcome series (draft)'),
     live: seedId('journey:Monthly newsletter'),
@@ -263,6 +270,8 @@ export function seedRecords(): SeedRecord[] {
     content: Buffer.from(SAMPLE_TILE_XML, 'utf8').toString('base64'),
   });
 
+  addSampleReferences(add);
+
   const templateDesign = segmentThen([vips], { kind: 'email', emailId: SeedIds.welcomeEmail, name: 'Welcome email' });
   add(Tables.journeyTemplate.entitySet, SeedIds.template, {
     msdyncrm_name: 'Welcome series',
@@ -293,4 +302,52 @@ export function seedRecords(): SeedRecord[] {
     add(Tables.customerJourney.entitySet, journey.id, values);
   }
   return records;
+}
+
+/**
+ * What the samples (`samples/specs/`, `samples/channels/realtime/`) reference, so that they run as
+ * written on a fresh store: the segments, emails and page the specs name, the ids `every-tile.yaml`
+ * binds, and the real-time channel definition the payloads name.
+ */
+function addSampleReferences(add: (entitySet: string, id: string, values: RowValues) => void): void {
+  add(Tables.contentSettings.entitySet, SeedIds.sampleContentSettings, {
+    msdyncrm_name: 'Sample content settings',
+    msdyncrm_addressmain: 'Contoso Ltd, 1 Microsoft Way, Redmond, WA 98052',
+    msdyncrm_subscriptioncenter: 'https://contoso.example/subscriptions',
+    msdyncrm_default: false,
+    statuscode: JourneyStatus.Live,
+  });
+  const segment = (id: string, name: string, query: string) =>
+    add(Tables.segment.entitySet, id, {
+      msdyncrm_segmentname: name,
+      msdyncrm_segmenttype: SegmentType.Dynamic,
+      msdyncrm_segmentquery: query,
+      statuscode: SegmentStatus.Live,
+    });
+  segment(SeedIds.newsletterSubscribersSegment, 'Newsletter subscribers', 'PROFILE(contact).FILTER(donotbulkemail == false)');
+  segment(SeedIds.unsubscribedSegment, 'Unsubscribed contacts', 'PROFILE(contact).FILTER(donotbulkemail == true)');
+  segment(seedId('segment:Competitors'), 'Competitors', 'PROFILE(account).FILTER(name == "Fabrikam Inc")');
+  segment(seedId('segment:Event attendees'), 'Event attendees', 'PROFILE(contact).FILTER(donotemail == false)');
+  const email = (name: string, subject: string) =>
+    add(Tables.marketingEmail.entitySet, seedId(`email:${name}`), {
+      msdyncrm_name: name,
+      msdyncrm_subject: subject,
+      msdyncrm_fromname: 'Contoso Marketing',
+      msdyncrm_fromemail: 'marketing@contoso.example',
+      msdyncrm_emailbody: `<html><body><h1>${subject}</h1></body></html>`,
+      statuscode: JourneyStatus.Live,
+      ...lookup('msdyncrm_fromuser', Tables.systemUser, SeedIds.activeUser),
+    });
+  email('Thanks for registering', 'Thank you for registering');
+  email('Reminder to register', 'There is still time to register');
+  email('Thank you for attending', 'Thank you for attending Contoso Summit 2026');
+  add(Tables.marketingPage.entitySet, SeedIds.welcomePage, { msdyncrm_name: 'Welcome page', msdyncrm_partialurl: 'welcome', statuscode: JourneyStatus.Live });
+  add(Tables.channelDefinition.entitySet, SeedIds.channelDefinition, {
+    msdyn_name: 'Contoso SMS',
+    msdyn_displayname: 'Contoso SMS',
+    msdyn_channeltype: 'SMS',
+    msdyn_outboundendpointurltemplate: '/cr65f_OutboundCustomApi',
+    msdyn_hasinbound: true,
+    msdyn_hasdeliveryreceipt: true,
+  });
 }

@@ -64,7 +64,7 @@ export function csdlDocument(registry: ResolvedRegistry, operations: OperationRe
       if (!target) continue;
       lines.push(`<NavigationProperty Name="${xml(attribute.navigationProperty ?? attribute.name)}" Type="mscrm.${xml(target.logicalName)}"/>`);
     }
-    for (const collection of definition.collections ?? []) {
+    for (const collection of resolved.collections.values()) {
       const target = registry.bySet(collection.entitySet);
       if (target) lines.push(`<NavigationProperty Name="${xml(collection.name)}" Type="Collection(mscrm.${xml(target.logicalName)})"/>`);
     }

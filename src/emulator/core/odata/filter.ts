@@ -5,12 +5,15 @@
  * quoted or not, date, boolean, null) and parameter aliases.
  * https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query/filter-rows
  */
-import { badRequest, notImplemented, unknownProperty, type DataverseError } from '../errors.js';
+import { badRequest, notImplemented, unknownProperty, type WebApiError } from '../errors.js';
 import type { ResolvedEntity } from '../entities/registry.js';
 import type { AttributeDefinition, RowValues } from '../types.js';
+import type { ResolvedRegistry } from '../entities/registry.js';
+import { compileLambda, lambdaPath, type LambdaNode } from './lambda.js';
 import { GUID_PATTERN } from '../../../util/guid.js';
+import { compileQueryFunction, parseQueryFunctionCall, queryFunctionCallLength, type QueryFunctionCall } from './queryFunctions.js';
 
-type TokenKind = 'open' | 'close' | 'comma' | 'string' | 'number' | 'guid' | 'datetime' | 'word' | 'alias' | 'end';
+type TokenKind = 'open' | 'close' | 'comma' | 'colon' | 'string' | 'number' | 'guid' | 'datetime' | 'word' | 'alias' | 'call' | 'end';
 
 interface Token {
   kind: TokenKind;
@@ -26,7 +29,9 @@ export type FilterNode =
   | { kind: 'not'; operand: FilterNode }
   | { kind: 'compare'; operator: ComparisonOperator; left: Operand; right: Operand }
   | { kind: 'function'; name: 'contains' | 'startswith' | 'endswith'; target: Operand; argument: Operand }
-  | { kind: 'operand'; operand: Operand };
+  | { kind: 'operand'; operand: Operand }
+  | LambdaNode
+  | { kind: 'queryFunction'; call: QueryFunctionCall };
 
 export type Operand = { kind: 'property'; name: string } | { kind: 'literal'; type: ValueKind; value: string | number | boolean | null };
 
@@ -43,7 +48,7 @@ const ALIAS = /^@[A-Za-z_][A-Za-z0-9_]*/;
 /** Maximum nesting of parentheses and `not` (keeps recursion bounded on hostile input). */
 const MAX_DEPTH = 100;
 
-function syntaxError(message: string, position: number): DataverseError {
+function syntaxError(message: string, position: number): WebApiError {
   return badRequest(`Syntax error in $filter at position ${position}: ${message}.`);
 }
 
@@ -61,6 +66,7 @@ export function tokenize(source: string): Token[] {
     if (char === '(') tokens.push({ kind: 'open', text: char, position: i });
     else if (char === ')') tokens.push({ kind: 'close', text: char, position: i });
     else if (char === ',') tokens.push({ kind: 'comma', text: char, position: i });
+    else if (char === ':') tokens.push({ kind: 'colon', text: char, position: i });
     else if (char === "'") {
       let value = '';
       let j = i + 1;
@@ -79,6 +85,12 @@ export function tokenize(source: string): Token[] {
       }
       tokens.push({ kind: 'string', text: value, position: i });
       i = j + 1;
+      continue;
+    } else if (char === 'M' && queryFunctionCallLength(rest) > 0) {
+      // A whole `Microsoft.Dynamics.CRM.Name(...)` call is one token (its lists use brackets).
+      const length = queryFunctionCallLength(rest);
+      tokens.push({ kind: 'call', text: rest.slice(0, length), position: i });
+      i += length;
       continue;
     } else {
       const match =
@@ -114,6 +126,8 @@ export function parseFilter(source: string, aliases: ReadonlyMap<string, string>
   const enter = (position: number) => {
     if (++depth > MAX_DEPTH) throw syntaxError('the expression is nested too deeply', position);
   };
+  /** Range variables of the lambda operators being parsed (innermost last). */
+  const variables: string[] = [];
 
   function parseOr(): FilterNode {
     let left = parseAnd();
@@ -152,6 +166,10 @@ export function parseFilter(source: string, aliases: ReadonlyMap<string, string>
       expect('close', "')'");
       return inner;
     }
+    if (token.kind === 'call') {
+      next();
+      return { kind: 'queryFunction', call: parseQueryFunctionCall(token.text, token.position, aliases) };
+    }
     if (token.kind === 'word' && FUNCTIONS.has(token.text) && tokens[index + 1]?.kind === 'open') {
       next();
       next();
@@ -160,6 +178,27 @@ export function parseFilter(source: string, aliases: ReadonlyMap<string, string>
       const argument = parseOperand();
       expect('close', "')'");
       return { kind: 'function', name: token.text as 'contains' | 'startswith' | 'endswith', target, argument };
+    }
+    const lambda = token.kind === 'word' && tokens[index + 1]?.kind === 'open' ? lambdaPath(token.text) : undefined;
+    if (lambda) {
+      // `<collection>/any(x:<expression>)`, `<collection>/all(x:<expression>)`, `<collection>/any()`.
+      next();
+      next();
+      enter(token.position);
+      if (peek().kind === 'close' && lambda.operator === 'any') {
+        next();
+        depth--;
+        return { kind: 'lambda', navigation: lambda.navigation, operator: 'any' };
+      }
+      const variable = expect('word', 'a range variable');
+      if (variable.text.includes('/') || variable.text.includes('.')) throw syntaxError(`'${variable.text}' is not a valid range variable`, variable.position);
+      expect('colon', "':'");
+      variables.push(variable.text);
+      const predicate = parseOr();
+      variables.pop();
+      depth--;
+      expect('close', "')'");
+      return { kind: 'lambda', navigation: lambda.navigation, operator: lambda.operator, variable: variable.text, predicate };
     }
     const left = parseOperand();
     const operator = peek();
@@ -196,7 +235,9 @@ export function parseFilter(source: string, aliases: ReadonlyMap<string, string>
       case 'word':
         if (token.text === 'null') return { kind: 'literal', type: 'null', value: null };
         if (token.text === 'true' || token.text === 'false') return { kind: 'literal', type: 'boolean', value: token.text === 'true' };
-        if (token.text.includes('/')) throw notImplemented(`filtering on related tables ('${token.text}')`);
+        if (token.text.includes('/') && !variables.some((variable) => token.text.startsWith(`${variable}/`))) {
+          throw notImplemented(`filtering on related tables ('${token.text}')`);
+        }
         if (token.text.startsWith('Microsoft.Dynamics.CRM.')) throw notImplemented(`the query function '${token.text}'`);
         if (tokens[index]?.kind === 'open') throw badRequest(`An unknown function with name '${token.text}' was found. Dataverse supports only contains, startswith and endswith.`);
         if (COMPARISONS.has(token.text) || token.text === 'and' || token.text === 'or' || token.text === 'not') {
@@ -319,7 +360,7 @@ export function likeToRegex(value: string): string {
 }
 
 /** Compiles a parsed filter against a table; unknown properties and type mismatches are 400s. */
-export function compileFilter(node: FilterNode, entity: ResolvedEntity): RowPredicate {
+export function compileFilter(node: FilterNode, entity: ResolvedEntity, registry?: ResolvedRegistry): RowPredicate {
   const operand = (op: Operand): Getter => {
     if (op.kind === 'literal') {
       const value = op.value;
@@ -332,19 +373,23 @@ export function compileFilter(node: FilterNode, entity: ResolvedEntity): RowPred
 
   switch (node.kind) {
     case 'and': {
-      const left = compileFilter(node.left, entity);
-      const right = compileFilter(node.right, entity);
+      const left = compileFilter(node.left, entity, registry);
+      const right = compileFilter(node.right, entity, registry);
       return (values) => left(values) && right(values);
     }
     case 'or': {
-      const left = compileFilter(node.left, entity);
-      const right = compileFilter(node.right, entity);
+      const left = compileFilter(node.left, entity, registry);
+      const right = compileFilter(node.right, entity, registry);
       return (values) => left(values) || right(values);
     }
     case 'not': {
-      const inner = compileFilter(node.operand, entity);
+      const inner = compileFilter(node.operand, entity, registry);
       return (values) => !inner(values);
     }
+    case 'lambda':
+      return compileLambda(node, entity, registry, compileFilter);
+    case 'queryFunction':
+      return compileQueryFunction(node.call, (name) => resolveProperty(entity, name));
     case 'operand': {
       const getter = operand(node.operand);
       if (getter.kind !== 'boolean') throw badRequest(`The $filter expression must evaluate to Edm.Boolean, but found ${EDM[getter.kind]}.`);

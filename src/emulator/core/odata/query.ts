@@ -6,9 +6,10 @@
  * https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query/overview
  */
 import { badRequest, notImplemented, unknownProperty, unsupportedQueryOption } from '../errors.js';
-import type { ResolvedEntity, ResolvedRegistry } from '../entities/registry.js';
+import type { CollectionRelation, ResolvedEntity, ResolvedRegistry } from '../entities/registry.js';
 import type { EmulatorStore } from '../store.js';
-import type { AttributeDefinition, CollectionNavigation, StoredRow } from '../types.js';
+import type { AttributeDefinition, StoredRow } from '../types.js';
+import { expandState, parseExpand, type ExpandState } from './expand.js';
 import { compileFilter, parseFilter, resolveProperty, type PropertyAccess, type RowPredicate } from './filter.js';
 import { MAX_PAGE_SIZE } from './prefer.js';
 
@@ -55,9 +56,13 @@ export interface OrderKey {
 
 export interface ExpandOption {
   navigation: string;
+  /** The nested options as written (`$select=a;$expand=b(...)`), for `<nav>@odata.nextLink`. */
+  raw: string;
+  /** `nav/$ref`: the reference (`@odata.id`) instead of the row. */
+  ref?: boolean;
   /** Single-valued lookup or collection. */
   lookup?: AttributeDefinition;
-  collection?: CollectionNavigation;
+  collection?: CollectionRelation;
   target?: ResolvedEntity;
   options: QueryOptions;
   /** Polymorphic lookups (ownerid): the nested options per target table that accepts them. */
@@ -71,11 +76,13 @@ export interface QueryOptions {
   top?: number;
   count: boolean;
   expand: ExpandOption[];
+  /** The query nests `$expand` somewhere (paging then applies to expanded collections). */
+  nestedExpand?: boolean;
   skipToken?: string;
 }
 
 /** Splits on `separator` outside parentheses and quotes. */
-function splitTopLevel(text: string, separator: string): string[] {
+export function splitTopLevel(text: string, separator: string): string[] {
   const parts: string[] = [];
   let depth = 0;
   let quoted = false;
@@ -125,63 +132,12 @@ function parseTop(value: string): number {
   return top;
 }
 
-function parseExpand(value: string, entity: ResolvedEntity, registry: ResolvedRegistry): ExpandOption[] {
-  const items = splitTopLevel(value, ',').map((item) => item.trim());
-  if (items.length > 15) throw badRequest('The $expand query option can include at most 15 navigation properties.');
-  return items.map((item) => {
-    const open = item.indexOf('(');
-    const navigation = (open < 0 ? item : item.slice(0, open)).trim();
-    if (navigation === '') throw badRequest('The $expand query option contains an empty navigation property.');
-    if (open >= 0 && !item.endsWith(')')) throw badRequest(`The $expand item '${item}' is not valid.`);
-    const nested = new Map<string, string>();
-    if (open >= 0) {
-      for (const option of splitTopLevel(item.slice(open + 1, -1), ';')) {
-        const equals = option.indexOf('=');
-        if (equals < 0) throw badRequest(`The $expand option '${option}' is not valid.`);
-        const name = option.slice(0, equals).trim();
-        if (name === '$expand') throw notImplemented('nested $expand');
-        if (!['$select', '$filter', '$orderby', '$top'].includes(name)) throw badRequest(`The query option '${name}' is not supported inside $expand.`);
-        nested.set(name, option.slice(equals + 1));
-      }
-    }
-    const lookup = entity.navigation.get(navigation);
-    const collection = entity.definition.collections?.find((candidate) => candidate.name === navigation);
-    if (!lookup && !collection) throw unknownProperty(navigation, entity.definition.logicalName);
-    const targetSet = lookup ? (entity.navigationTargets.get(navigation) ?? lookup.targets?.[0]) : collection!.entitySet;
-    const target = targetSet === undefined ? undefined : registry.resolved(targetSet);
-    if (!target) throw notImplemented(`$expand of '${navigation}'`);
-    if (lookup && (nested.has('$filter') || nested.has('$orderby') || nested.has('$top'))) {
-      throw badRequest(`Only $select can be applied to the single-valued navigation property '${navigation}'.`);
-    }
-    const parse = (table: ResolvedEntity) => parseOptions({ values: nested, raw: [] }, table, registry, { loose: false, nested: true });
-    if (lookup && !entity.navigationTargets.has(navigation) && (lookup.targets?.length ?? 0) > 1) {
-      // A polymorphic lookup: nested $select may name columns of any of its tables.
-      const perTarget = new Map<string, { target: ResolvedEntity; options: QueryOptions }>();
-      let firstError: unknown;
-      for (const set of lookup.targets!) {
-        const table = registry.resolved(set);
-        if (!table) continue;
-        try {
-          perTarget.set(table.definition.logicalName, { target: table, options: parse(table) });
-        } catch (error) {
-          firstError ??= error;
-        }
-      }
-      if (perTarget.size === 0) throw firstError;
-      const first = perTarget.values().next().value!;
-      return { navigation, lookup, target: first.target, options: first.options, perTarget };
-    }
-    const options = parse(target);
-    return { navigation, ...(lookup ? { lookup } : {}), ...(collection ? { collection } : {}), target, options };
-  });
-}
-
 /** Parses the query options of a collection or entity GET. */
 export function parseOptions(
   parameters: QueryParameters,
   entity: ResolvedEntity,
   registry: ResolvedRegistry,
-  settings: { loose: boolean; nested?: boolean },
+  settings: { loose: boolean; nested?: boolean; expandState?: ExpandState },
 ): QueryOptions {
   const aliases = new Map<string, string>();
   for (const [name, value] of parameters.values) if (name.startsWith('@')) aliases.set(name, value);
@@ -201,7 +157,7 @@ export function parseOptions(
   const select = parameters.values.get('$select');
   if (select !== undefined) options.select = parseSelect(select, entity);
   const filter = parameters.values.get('$filter');
-  if (filter !== undefined) options.filter = compileFilter(parseFilter(filter, aliases), entity);
+  if (filter !== undefined) options.filter = compileFilter(parseFilter(filter, aliases), entity, registry);
   const orderBy = parameters.values.get('$orderby');
   if (orderBy !== undefined) options.orderBy = parseOrderBy(orderBy, entity, aliases);
   const top = parameters.values.get('$top');
@@ -212,14 +168,18 @@ export function parseOptions(
     options.count = count === 'true';
   }
   const expand = parameters.values.get('$expand');
-  if (expand !== undefined) options.expand = parseExpand(expand, entity, registry);
+  if (expand !== undefined) {
+    const state = settings.expandState ?? expandState(expand);
+    options.expand = parseExpand(expand, entity, registry, state);
+    options.nestedExpand = state.nested;
+  }
   const skipToken = parameters.values.get('$skiptoken');
   if (skipToken !== undefined) options.skipToken = skipToken;
   return options;
 }
 
 /** Sort value of a column: lower-case strings and GUIDs, epoch ms for dates. */
-function sortValue(access: PropertyAccess, row: StoredRow): string | number | boolean | null {
+export function sortValue(access: PropertyAccess, row: StoredRow): string | number | boolean | null {
   const value = row.values[access.key];
   if (value === null || value === undefined) return null;
   if (access.kind === 'string' || access.kind === 'guid') return String(value).toLowerCase();
@@ -228,7 +188,7 @@ function sortValue(access: PropertyAccess, row: StoredRow): string | number | bo
 }
 
 /** Compares two sort keys; nulls first ascending (SQL Server order), ties broken by id. */
-function compareKeys(a: unknown[], b: unknown[], orderBy: OrderKey[]): number {
+export function compareKeys(a: unknown[], b: unknown[], orderBy: OrderKey[]): number {
   for (let i = 0; i < a.length; i++) {
     const x = a[i] as string | number | boolean | null;
     const y = b[i] as string | number | boolean | null;
@@ -250,11 +210,11 @@ interface SkipToken {
 }
 
 /** The opaque `$skiptoken`: base64url JSON of the page size and the last row's sort keys and id. */
-function encodeSkipToken(keys: unknown[], pageSize: number): string {
+export function encodeSkipToken(keys: unknown[], pageSize: number): string {
   return Buffer.from(JSON.stringify({ p: pageSize, k: keys })).toString('base64url');
 }
 
-function decodeSkipToken(token: string, length: number): SkipToken {
+export function decodeSkipToken(token: string, length: number): SkipToken {
   try {
     const decoded = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { p?: unknown; k?: unknown };
     const keys = decoded.k;

@@ -105,6 +105,18 @@ function formatValue(attribute: AttributeDefinition, value: unknown): string | u
   }
 }
 
+/**
+ * The single-valued navigation property behind a lookup value: for a polymorphic lookup, the one of
+ * the referenced table (`parentcustomerid_account` or `parentcustomerid_contact`).
+ * https://learn.microsoft.com/power-apps/developer/data-platform/webapi/web-api-navigation-properties#multi-table-lookups
+ */
+function associatedNavigation(attribute: AttributeDefinition, logicalName: string | undefined, context: SerializeContext): string {
+  if (attribute.targetNavigation && logicalName !== undefined) {
+    for (const [entitySet, navigation] of Object.entries(attribute.targetNavigation)) if (context.logicalNameOf(entitySet) === logicalName) return navigation;
+  }
+  return attribute.navigationProperty ?? attribute.name;
+}
+
 /** Serializes a stored row into a JSON object (keys in insertion order). */
 export function serializeRow(values: RowValues, version: number, columns: readonly OutputColumn[], context: SerializeContext, odataContext?: string): Record<string, unknown> {
   const annotations = context.annotations;
@@ -121,7 +133,7 @@ export function serializeRow(values: RowValues, version: number, columns: readon
           const name = context.primaryName(logicalName, value as string);
           if (name !== undefined) out[`${property}@${FORMATTED}`] = name;
         }
-        if (annotations.associatedNavigation) out[`${property}@${ASSOCIATED_NAVIGATION}`] = attribute.navigationProperty ?? attribute.name;
+        if (annotations.associatedNavigation) out[`${property}@${ASSOCIATED_NAVIGATION}`] = associatedNavigation(attribute, logicalName, context);
         if (annotations.lookupLogicalName && logicalName !== undefined) out[`${property}@${LOOKUP_LOGICAL_NAME}`] = logicalName;
       }
       out[property] = value;
