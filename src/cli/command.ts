@@ -19,32 +19,12 @@ export type ArgsOf<B extends (cli: any) => Argv<any>> = B extends (cli: any) => 
 /** A handler: runs the command with its parsed arguments. */
 export type Handler<A> = (argv: A) => void | Promise<void>;
 
-/** Receives the arguments of the command that would run, instead of running it (tests). */
-type Interceptor = (command: string, argv: Record<string, unknown>) => void;
-let interceptor: Interceptor | undefined;
-
-/**
- * Parse without running: while `capture` is set, every handler registered through
- * {@link handle} hands its parsed arguments to it and returns. For tests of the real builders.
- * @returns a function that restores normal running.
- */
-export function captureParsedArguments(capture: Interceptor): () => void {
-  interceptor = capture;
-  return () => {
-    if (interceptor === capture) interceptor = undefined;
-  };
-}
-
 /**
  * A command's handler, named `command` (its words, e.g. `journeys list`). Its argument type is
- * inferred from the builder yargs pairs it with.
+ * inferred from the builder yargs pairs it with, so the handler needs no argument interface.
  */
 export function handle<A>(command: string, handler: Handler<A>): (argv: A) => Promise<void> {
-  return async (argv) => {
-    if (interceptor) {
-      interceptor(command, argv as Record<string, unknown>);
-      return;
-    }
-    await handler(argv);
-  };
+  const run = async (argv: A): Promise<void> => handler(argv);
+  Object.defineProperty(run, 'name', { value: command });
+  return run;
 }

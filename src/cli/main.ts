@@ -90,11 +90,38 @@ function registerLoaded(cli: Argv<GlobalArgs>, entry: CommandEntry, module: Comm
   throw new Error(`the module of command ${commandName(entry)} exports neither builder nor default`);
 }
 
+/** Options of {@link buildParser}. */
+export interface ParserOptions {
+  /** Receive the parsed arguments instead of running the command (tests of the real builders). */
+  capture?: (argv: Record<string, unknown>) => void;
+}
+
+/** Thrown after `capture` received the arguments, so that no handler runs. */
+export class ParsedOnly extends Error {
+  override name = 'ParsedOnly';
+}
+
+/**
+ * Parse `argv` with the real builders and return the arguments the command's handler would get,
+ * without running it. Usage errors reject as they would in a run.
+ */
+export async function parseOnly(argv: readonly string[]): Promise<Record<string, unknown>> {
+  let parsed: Record<string, unknown> | undefined;
+  const cli = await buildParser(argv, { capture: (args) => (parsed = args) });
+  try {
+    await cli.exitProcess(false).parseAsync();
+  } catch (error) {
+    if (!(error instanceof ParsedOnly)) throw error;
+  }
+  if (!parsed) throw new Error(`no command handler was reached for: ${argv.join(' ')}`);
+  return parsed;
+}
+
 /**
  * The parser for `argv`: global options, the command that runs (fully loaded) and every other
  * command as a name and a description (for `--help`, suggestions and completion).
  */
-export async function buildParser(argv: readonly string[]): Promise<Argv<GlobalArgs>> {
+export async function buildParser(argv: readonly string[], options: ParserOptions = {}): Promise<Argv<GlobalArgs>> {
   const [{ default: yargs }, { InputError }] = await Promise.all([import('yargs'), import('../errors.js')]);
   const selected = selectedCommand(argv);
   const module = selected ? await selected.load() : undefined;
@@ -116,6 +143,14 @@ export async function buildParser(argv: readonly string[]): Promise<Argv<GlobalA
       if (error) throw error;
       throw new InputError(message, {}, { hint: 'see journeyctl --help' });
     });
+  if (options.capture) {
+    const capture = options.capture;
+    // Runs after validation, before any handler: the parsed arguments, and no command run.
+    cli = cli.middleware((parsed) => {
+      capture(parsed);
+      throw new ParsedOnly();
+    });
+  }
   for (const entry of COMMANDS) {
     if (entry === selected && module) cli = registerLoaded(cli, entry, module);
     else cli = cli.command(entry.command, entry.describe);

@@ -5,6 +5,7 @@
 import { createWriteStream, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
+import { handle, type GlobalArgs } from '../command.js';
 import { readDocument } from '../../io/readInput.js';
 import { InputError } from '../../errors.js';
 import {
@@ -25,11 +26,6 @@ export const DEFAULT_DATA_DIR = '.journeyctl';
 
 /** The port `emulator start` listens on unless `--port` or `DATAVERSE_EMULATOR_PORT` says otherwise. */
 export const DEFAULT_PORT = 7171;
-
-interface StoreArgs {
-  data: string;
-  quiet: boolean;
-}
 
 interface StartArgs {
   data?: string;
@@ -148,7 +144,7 @@ function storeOption<T>(yargs: Argv<T>) {
 }
 
 /** Register `journeyctl emulator`. */
-export default function register(cli: Argv): Argv {
+export default function register(cli: Argv<GlobalArgs>): Argv<GlobalArgs> {
   return cli.command('emulator <command>', 'Run the Dataverse Web API emulator and manage its store', (emulator) =>
     emulator
       .command(
@@ -172,16 +168,16 @@ export default function register(cli: Argv): Argv {
             .example('$0 emulator start', 'Serve the store in ./.journeyctl on 127.0.0.1:7171, seeding it when empty')
             .example('$0 emulator start --in-memory --port 0 --no-seed', 'A throw-away, empty emulator on a free port')
             .example('$0 emulator start --limits limits.json --faults faults.json --fault-seed 42', 'With tight limits and replayable faults'),
-        (args) => start(args as unknown as StartArgs),
+        handle('emulator start', (args) => start(args)),
       )
       .command(
         'seed',
         'Add the sample data (segments, emails, contacts, a template, journeys…) that is missing from the store',
         (yargs) => storeOption(yargs).example('$0 emulator seed --data .journeyctl', 'Seed the default store'),
-        async (args) => {
-          const created = await seedDataDir({ dataDir: resolve((args as unknown as StoreArgs).data) });
+        handle('emulator seed', async (args) => {
+          const created = await seedDataDir({ dataDir: resolve(args.data) });
           writeOut(`seeded ${created} records`);
-        },
+        }),
       )
       .command(
         'reset',
@@ -191,10 +187,10 @@ export default function register(cli: Argv): Argv {
             .option('seed', { type: 'boolean', default: false, describe: 'Seed the sample data after the reset' })
             .example('$0 emulator reset', 'Empty the default store')
             .example('$0 emulator reset --seed', 'Back to the sample data only'),
-        async (args) => {
-          const seeded = await resetDataDir({ dataDir: resolve((args as unknown as StoreArgs).data) }, { seed: Boolean(args.seed) });
+        handle('emulator reset', async (args) => {
+          const seeded = await resetDataDir({ dataDir: resolve(args.data) }, { seed: args.seed });
           writeOut(seeded > 0 ? `reset; seeded ${seeded} records` : 'reset');
-        },
+        }),
       )
       .command(
         'export',
@@ -204,13 +200,13 @@ export default function register(cli: Argv): Argv {
             .option('out', { type: 'string', describe: 'Write to this file instead of stdout' })
             .example('$0 emulator export > store.json', 'Dump the default store')
             .example('$0 emulator export --data ./ci-store --out store.json', 'Dump another store to a file'),
-        async (args) => {
-          const data = (args as unknown as StoreArgs).data;
+        handle('emulator export', async (args) => {
+          const data = args.data;
           const dataDir = resolve(data);
           if (!existsSync(join(dataDir, STORE_FILE))) {
             throw new InputError(`there is no emulator store in ${data}`, { file: data }, { hint: 'pass --data DIR of an existing store, or run "journeyctl emulator seed" first' });
           }
-          const out = typeof args.out === 'string' ? args.out : undefined;
+          const out = args.out;
           if (!out) {
             await exportDataDir({ dataDir }, (chunk) => process.stdout.write(chunk));
             return;
@@ -223,7 +219,7 @@ export default function register(cli: Argv): Argv {
           await exportDataDir({ dataDir }, (chunk) => stream.write(chunk));
           stream.end();
           await finished;
-        },
+        }),
       )
       .example('$0 emulator start --port 0 --in-memory', 'A throw-away emulator for one test run')
       .example('$0 emulator export --out store.json', 'Dump the default store')

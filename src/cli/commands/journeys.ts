@@ -32,7 +32,8 @@ import type { Finding } from '../../validation/finding.js';
 import { openConnection, withConnectionOptions, type Connection, type ConnectionArgs } from '../connection.js';
 import { writeErr, writeOut } from '../context.js';
 import { ExitCode, ExitError } from '../exit.js';
-import { renderJson, renderRows, renderYaml, withFormatOption, type Column, type OutputFormat } from '../render.js';
+import { emit, renderRows, withFormatOption, type Column, type CommandResult, type OutputFormat } from '../render.js';
+import type { GlobalArgs } from '../command.js';
 
 /** Arguments every journeys subcommand receives. */
 interface CommonArgs extends ConnectionArgs {
@@ -81,8 +82,9 @@ function statusLabel(code: number | undefined): string {
   return code === undefined ? '' : describeJourneyStatus(code);
 }
 
-function print(format: OutputFormat, data: unknown, table: () => string): void {
-  writeOut(format === 'json' ? renderJson(data) : format === 'yaml' ? renderYaml(data) : table());
+/** Print a command's data in its `--format` (the one renderer of every journeys subcommand). */
+function print<T>(format: OutputFormat, data: T, table: (data: T) => string, exitCode?: number): void {
+  emit({ data, text: table, ...(exitCode === undefined ? {} : { exitCode }) }, format);
 }
 
 /** A one-line summary of a record for list output. */
@@ -113,10 +115,6 @@ const FINDING_COLUMNS: Column<Finding>[] = [
   { header: 'MESSAGE', value: (f) => f.message },
 ];
 
-function printFindings(format: OutputFormat, findings: readonly Finding[]): void {
-  if (format === 'table' && findings.length === 0) return;
-  writeOut(renderRows(findings, format, FINDING_COLUMNS));
-}
 
 function definitionOf(record: JourneyRecord): WorkflowDefinition | undefined {
   if (!record.workflowDefinition) return undefined;
@@ -187,6 +185,7 @@ const STATE_COLUMNS: Column<Record<string, unknown>>[] = [
   { header: 'STATUS', value: (r) => r.status },
 ];
 
+/** What a go-live or stop reads of its arguments. */
 interface TransitionArgs extends CommonArgs {
   journey: string;
   timeout: number;
@@ -195,14 +194,33 @@ interface TransitionArgs extends CommonArgs {
   'skip-online-validation'?: boolean;
 }
 
+/** What a go-live or stop produced: the operation's state and the findings that refused it. */
+interface TransitionOutcome {
+  state: Record<string, unknown> | undefined;
+  findings: readonly Finding[];
+}
+
+function transitionText(outcome: TransitionOutcome): string {
+  const parts: string[] = [];
+  if (outcome.state) parts.push(renderRows([outcome.state], 'table', STATE_COLUMNS));
+  if (outcome.findings.length > 0) parts.push(renderRows(outcome.findings, 'table', FINDING_COLUMNS));
+  return parts.join('\n');
+}
+
 /**
- * Run a go-live or stop: start it, then (unless `--no-wait`) poll until done. A failure prints
- * the findings or the last state on stdout before exiting 1.
+ * Run a go-live or stop: start it, then (unless `--no-wait`) poll until done. Returns what to
+ * print: the last state (and findings), with the error to end on when it failed or timed out.
  */
-async function runTransition(argv: TransitionArgs, operation: 'goLive' | 'stop'): Promise<void> {
+async function runTransition(argv: TransitionArgs, operation: 'goLive' | 'stop'): Promise<CommandResult<unknown>> {
   const timeoutInMs = Math.round(argv.timeout * 1000);
   if (!(timeoutInMs > 0)) throw new InputError(`--timeout must be a positive number of seconds, got ${argv.timeout}`, {}, { hint: 'e.g. --timeout 600' });
-  await withJourneys(
+  const result = (outcome: TransitionOutcome, error?: unknown): CommandResult<unknown> => ({
+    // Refused before it started: the findings are the data; otherwise the operation's state.
+    data: outcome.state ?? outcome.findings,
+    text: () => transitionText(outcome),
+    ...(error === undefined ? {} : { error }),
+  });
+  return withJourneys(
     argv,
     async (journeys) => {
       const id = await resolveJourneyId(journeys, argv.journey);
@@ -214,28 +232,21 @@ async function runTransition(argv: TransitionArgs, operation: 'goLive' | 'stop')
             : await journeys.beginStop(id);
       } catch (error) {
         // Refused by the offline or online check: show what to fix, then exit 1.
-        if (error instanceof JourneyOperationFailedError) printFindings(argv.format, error.findings);
+        if (error instanceof JourneyOperationFailedError) return result({ state: undefined, findings: error.findings }, error);
         throw error;
       }
-      if (!argv.wait) {
-        print(argv.format, stateRow(poller.getOperationState()), () => renderRows([stateRow(poller.getOperationState())], 'table', STATE_COLUMNS));
-        return;
-      }
+      if (!argv.wait) return result({ state: stateRow(poller.getOperationState()), findings: [] });
       reportProgress(poller, argv);
       try {
         await poller.pollUntilDone({ timeoutInMs });
       } catch (error) {
-        const state = poller.getOperationState();
         if (error instanceof PollTimeoutError || error instanceof JourneyOperationFailedError) {
-          print(argv.format, stateRow(state), () => {
-            const findings = state.findings ?? [];
-            return renderRows([stateRow(state)], 'table', STATE_COLUMNS) + (findings.length > 0 ? `\n${renderRows(findings, 'table', FINDING_COLUMNS)}` : '');
-          });
+          const state = poller.getOperationState();
+          return result({ state: stateRow(state), findings: state.findings ?? [] }, error);
         }
         throw error;
       }
-      const done = stateRow(poller.getOperationState());
-      print(argv.format, done, () => renderRows([done], 'table', STATE_COLUMNS));
+      return result({ state: stateRow(poller.getOperationState()), findings: [] });
     },
     { pollIntervalInMs: Math.max(10, Math.round(argv['poll-interval'] * 1000)) },
   );
@@ -298,7 +309,7 @@ async function diffSide(reference: string, journeys: () => Promise<JourneyClient
   return { fields, definition };
 }
 
-function transitionOptions(y: Argv, what: string): Argv {
+function transitionOptions<T>(y: Argv<T>, what: string) {
   return y
     .positional('journey', { type: 'string', demandOption: true, describe: 'Journey id or exact name' })
     .option('timeout', { type: 'number', default: 600, describe: `Seconds to wait for the journey to ${what}; on timeout exit 1 with the last state` })
@@ -307,7 +318,7 @@ function transitionOptions(y: Argv, what: string): Argv {
 }
 
 /** Register `journeyctl journeys …`. */
-export default function register(cli: Argv): Argv {
+export default function register(cli: Argv<GlobalArgs>): Argv<GlobalArgs> {
   return cli.command(
     'journeys',
     'Customer journeys as code: list, get, create, apply, delete, go-live, stop, validate, export, import, diff',
@@ -439,8 +450,7 @@ export default function register(cli: Argv): Argv {
             y
               .positional('journey', { type: 'string', demandOption: true, describe: 'Journey id or exact name' })
               .example('$0 journeys delete "Old test journey"', 'By name'),
-          async (args) => {
-            const argv = args as unknown as CommonArgs & { journey: string };
+          async (argv) => {
             const id = await withJourneys(argv, async (journeys) => {
               const key = await resolveJourneyId(journeys, argv.journey);
               await journeys.delete(key);
@@ -457,13 +467,13 @@ export default function register(cli: Argv): Argv {
               .option('skip-online-validation', { type: 'boolean', default: false, describe: 'Do not run msdyncrm_CustomerJourneyValidate first' })
               .example('$0 journeys go-live "Welcome series (draft)"', 'Validate, go live, wait up to 10 minutes')
               .example('$0 journeys go-live 6628bbf7-3b1b-e911-a9b7-000d3a1e6adc --timeout 60 --format json', 'Wait a minute; the last state as JSON'),
-          (args) => runTransition(args as unknown as TransitionArgs, 'goLive'),
+          async (argv) => emit(await runTransition(argv, 'goLive'), argv.format),
         )
         .command(
           'stop <journey>',
           'Stop a Live journey and wait for Stopped',
           (y) => transitionOptions(y, 'stop').example('$0 journeys stop "Monthly newsletter"', 'Stop and wait'),
-          (args) => runTransition(args as unknown as TransitionArgs, 'stop'),
+          async (argv) => emit(await runTransition(argv, 'stop'), argv.format),
         )
         .command(
           'validate <journey>',
@@ -472,14 +482,10 @@ export default function register(cli: Argv): Argv {
             y
               .positional('journey', { type: 'string', demandOption: true, describe: 'Journey id or exact name (files: journeyctl validate --online)' })
               .example('$0 journeys validate "Welcome series (draft)"', 'Findings as a table; exit 1 on errors'),
-          async (args) => {
-            const argv = args as unknown as CommonArgs & { journey: string };
+          async (argv) => {
             const result = await withJourneys(argv, async (journeys) => journeys.validate(await resolveJourneyId(journeys, argv.journey)), { readOnly: true });
-            if (argv.format === 'table') {
-              writeOut(`result: ${result.result}`);
-              printFindings('table', result.findings);
-            } else print(argv.format, result, () => '');
-            if (result.findings.some((f) => f.severity === 'error')) throw new ExitError(ExitCode.Failure);
+            const failed = result.findings.some((f) => f.severity === 'error');
+            print(argv.format, result, (r) => [`result: ${r.result}`, ...(r.findings.length > 0 ? [renderRows(r.findings, 'table', FINDING_COLUMNS)] : [])].join('\n'), failed ? ExitCode.Failure : undefined);
           },
         )
         .command(
@@ -567,8 +573,7 @@ export default function register(cli: Argv): Argv {
               await (connection as Connection | undefined)?.close();
             }
             const same = isSameJourney(diff);
-            print(argv.format, { same, ...diff }, () => (same ? 'no differences' : formatJourneyDiff(diff).join('\n')));
-            if (!same) throw new ExitError(ExitCode.Failure);
+            print(argv.format, { same, ...diff }, () => (same ? 'no differences' : formatJourneyDiff(diff).join('\n')), same ? undefined : ExitCode.Failure);
           },
         )
         .demandCommand(1, `Name a journeys subcommand: ${JOURNEYS_SUBCOMMANDS.join(', ')}.`)
