@@ -90,6 +90,25 @@ function registerLoaded(cli: Argv<GlobalArgs>, entry: CommandEntry, module: Comm
   throw new Error(`the module of command ${commandName(entry)} exports neither builder nor default`);
 }
 
+/** The shells `journeyctl completion` writes a script for. */
+export const COMPLETION_SHELLS = ['bash', 'zsh'] as const;
+
+/**
+ * `completion bash|zsh`: yargs writes the zsh script when `SHELL` (or `ZSH_NAME`) names zsh, and
+ * the bash script otherwise; an explicit shell sets that for this process and leaves argv as yargs
+ * knows it. Without one, the script matches the user's `SHELL`.
+ */
+function completionShell(argv: readonly string[]): string[] {
+  const args = [...argv];
+  const shell = args[1];
+  if (args[0] === 'completion' && (COMPLETION_SHELLS as readonly (string | undefined)[]).includes(shell)) {
+    process.env.SHELL = `/bin/${shell}`;
+    if (shell === 'bash') delete process.env.ZSH_NAME;
+    args.splice(1, 1);
+  }
+  return args;
+}
+
 /** Options of {@link buildParser}. */
 export interface ParserOptions {
   /** Receive the parsed arguments instead of running the command (tests of the real builders). */
@@ -125,7 +144,7 @@ export async function buildParser(argv: readonly string[], options: ParserOption
   const [{ default: yargs }, { InputError }] = await Promise.all([import('yargs'), import('../errors.js')]);
   const selected = selectedCommand(argv);
   const module = selected ? await selected.load() : undefined;
-  let cli: Argv<GlobalArgs> = yargs([...argv])
+  let cli: Argv<GlobalArgs> = yargs(completionShell(argv))
     .scriptName('journeyctl')
     .usage('$0 <command> [options]\n\nDynamics 365 Marketing customer journeys and custom channels, as code.')
     .option('verbose', { type: 'boolean', default: false, describe: 'Log more, including stack traces of errors' })
@@ -138,6 +157,7 @@ export async function buildParser(argv: readonly string[], options: ParserOption
     .alias('help', 'h')
     .version(packageVersion())
     .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .completion('completion', 'Print the shell completion script: journeyctl completion [bash|zsh] >> ~/.bashrc (or ~/.zshrc)')
     .epilogue('Exit codes: 0 success, 1 findings or failed operation, 2 usage or input error, 3 service, auth or network error.')
     .fail((message, error) => {
       if (error) throw error;

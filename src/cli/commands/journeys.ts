@@ -336,8 +336,7 @@ export default function register(cli: Argv<GlobalArgs>): Argv<GlobalArgs> {
               .option('top', { type: 'number', describe: 'At most this many journeys' })
               .example('$0 journeys list', 'Every journey, as a table')
               .example('$0 journeys list --status Live --format json', 'Live journeys as JSON'),
-          async (args) => {
-            const argv = args as unknown as CommonArgs & { status?: string; name?: string; 'modified-since'?: string; owner?: string; top?: number };
+          async (argv) => {
             const status = argv.status === undefined ? undefined : parseStatus(argv.status);
             const rows = await withJourneys(
               argv,
@@ -368,8 +367,7 @@ export default function register(cli: Argv<GlobalArgs>): Argv<GlobalArgs> {
               .option('definition', { type: 'boolean', default: false, describe: 'Include the workflow definition (json/yaml)' })
               .example('$0 journeys get "Welcome series (draft)"', 'By name')
               .example('$0 journeys get 6628bbf7-3b1b-e911-a9b7-000d3a1e6adc --format json --definition', 'By id, with its definition'),
-          async (args) => {
-            const argv = args as unknown as CommonArgs & { journey: string; definition: boolean };
+          async (argv) => {
             const details = await withJourneys(
               argv,
               async (journeys) => journeyDetails(await journeys.get(await resolveJourneyId(journeys, argv.journey)), argv.definition),
@@ -387,8 +385,7 @@ export default function register(cli: Argv<GlobalArgs>): Argv<GlobalArgs> {
               .option('name', { type: 'string', describe: 'Name of the new journey (overrides the document)' })
               .example('$0 journeys create samples/specs/welcome.yaml', 'From a spec; names are resolved in the target')
               .example('$0 journeys create definition.json --name "My journey"', 'From a bare definition'),
-          async (args) => {
-            const argv = args as unknown as CommonArgs & { file: string; name?: string };
+          async (argv) => {
             const document = await loadJourneyDocument(argv.file);
             const created = await withJourneys(argv, async (journeys) => {
               const resolved = await resolveNames(journeys.client, { ...document, file: document.file });
@@ -415,8 +412,7 @@ export default function register(cli: Argv<GlobalArgs>): Argv<GlobalArgs> {
               .option('timeout', { type: 'number', default: 600, describe: 'Seconds to wait for each stop/go-live of a restart' })
               .example('$0 journeys apply journeys/*.yaml', 'Create or update every spec')
               .example('$0 journeys apply welcome.yaml --dry-run', 'Show the changes only'),
-          async (args) => {
-            const argv = args as unknown as CommonArgs & { files: string[]; id?: string; 'restart-live': boolean; 'dry-run': boolean; timeout: number };
+          async (argv) => {
             if (argv.id !== undefined && argv.files.length > 1) throw new InputError('--id names one journey; pass one file with it', {}, { hint: 'drop --id to match each file by name' });
             const documents: JourneyDocument[] = [];
             for (const file of argv.files) documents.push(await loadJourneyDocument(file));
@@ -499,8 +495,7 @@ export default function register(cli: Argv<GlobalArgs>): Argv<GlobalArgs> {
               .option('status', { type: 'string', describe: 'With --all: only this status' })
               .example('$0 journeys export --all --out journeys/', 'Every journey, one folder each')
               .example('$0 journeys export "Welcome series (draft)" --out exported/', 'One journey'),
-          async (args) => {
-            const argv = args as unknown as CommonArgs & { journeys: string[]; out: string; all: boolean; status?: string };
+          async (argv) => {
             if (!argv.all && argv.journeys.length === 0) throw new InputError('name the journeys to export, or pass --all', {}, { hint: 'e.g. journeyctl journeys export --all --out journeys/' });
             const status = argv.status === undefined ? undefined : parseStatus(argv.status);
             const rows = await withJourneys(
@@ -535,8 +530,7 @@ export default function register(cli: Argv<GlobalArgs>): Argv<GlobalArgs> {
               .option('dry-run', { type: 'boolean', default: false, describe: 'Print the plan (actions and reference mapping), write nothing' })
               .example('$0 journeys import journeys/ --dry-run', 'What would be created, updated and remapped')
               .example('$0 journeys import journeys/ --url https://contoso-test.crm4.dynamics.com', 'Into another environment'),
-          async (args) => {
-            const argv = args as unknown as CommonArgs & { folders: string[]; 'dry-run': boolean };
+          async (argv) => {
             const folders = await exportFolders(argv.folders);
             const result = await withJourneys(argv, (journeys) => importJourneys(journeys.client, folders, { dryRun: argv['dry-run'] }), { readOnly: argv['dry-run'] });
             print(argv.format, result, () => planLines(result.plans, result.dryRun));
@@ -555,8 +549,7 @@ export default function register(cli: Argv<GlobalArgs>): Argv<GlobalArgs> {
               .positional('b', { type: 'string', demandOption: true, describe: 'After: likewise' })
               .example('$0 journeys diff exported/welcome-1a2b3c4d "Welcome series (draft)"', 'Local export against the environment')
               .example('$0 journeys diff old/definition.json new/definition.json', 'Two files, no connection needed'),
-          async (args) => {
-            const argv = args as unknown as CommonArgs & { a: string; b: string };
+          async (argv) => {
             let connection: Connection | undefined;
             let journeys: JourneyClient | undefined;
             const remote = async () => {
