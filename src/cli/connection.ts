@@ -99,6 +99,7 @@ export async function openConnection(argv: ConnectionArgs, options: OpenConnecti
   };
   const client = new DataverseClient(clientOptions);
   const url = client.connection.origin;
+  if (settings.savedConnection !== undefined && !argv.quiet) writeErr(`journeyctl: using the saved connection ${JSON.stringify(settings.savedConnection)} (${url}); see journeyctl auth list`);
   if (argv.verbose) writeErr(`target: ${url} (from ${settings.urlSource}${settings.configFile ? `; config ${settings.configFile}` : ''}), auth ${client.connection.authKind}`);
   if (!options.skipProbe) await probe(clientOptions, url);
   let closed = false;
@@ -189,7 +190,10 @@ function credentialSpec(mode: Exclude<AuthMode, 'none' | 'token'>, settings: Res
         kind: 'deviceCode',
         ...(settings.tenantId ? { tenantId: settings.tenantId } : {}),
         ...(settings.clientId ? { clientId: settings.clientId } : {}),
-        userPromptCallback: (message) => writeErr(message),
+        userPromptCallback: (message) => {
+          writeErr(message);
+          writeErr(TOKENS_NOT_PERSISTED);
+        },
       };
     case 'azure-cli':
       return { kind: 'azureCli', ...(settings.tenantId ? { tenantId: settings.tenantId } : {}) };
@@ -197,6 +201,14 @@ function credentialSpec(mode: Exclude<AuthMode, 'none' | 'token'>, settings: Res
       return { kind: 'managedIdentity', ...(settings.clientId ? { clientId: settings.clientId } : {}) };
   }
 }
+
+/**
+ * Said with every device-code prompt: tokens live in this process only. A persistent cache needs
+ * @azure/identity-cache-persistence and the OS keychain (Keychain, DPAPI, libsecret), which
+ * journeyctl does not ship (docs/decisions.md).
+ */
+export const TOKENS_NOT_PERSISTED =
+  'note: sign-in tokens are not persisted: the persistent token cache needs @azure/identity-cache-persistence and an OS keychain, which journeyctl does not ship; you will be asked to sign in on every run (use --auth azure-cli to reuse the Azure CLI sign-in instead)';
 
 /** A service error raised by the CLI itself (exit code 3). */
 export class UnreachableError extends JourneyctlError {

@@ -48,6 +48,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { command: 'channel', describe: 'Custom channels: tile XML lint, the interaction reporter, delivery receipts and the real-time adapter', load: () => import('./commands/channel.js') },
   { command: 'customapi', describe: 'Dataverse custom API definitions: lint, generate and apply specs', load: () => import('./commands/customapi.js') },
   { command: 'audit', describe: 'Migration audit of outbound journeys: inventory, real-time mapping, risks, effort, reports (read-only)', load: () => import('./commands/audit.js') },
+  { command: 'auth', describe: 'Saved connections: create, list, select, delete (URL, auth method, tenant, client id; never a secret)', load: () => import('./commands/auth.js') },
   { command: 'realtime', describe: 'Real-time journeys custom channels as one spec: new, lint, apply, export, conformance', load: () => import('./commands/realtime.js') },
 ];
 

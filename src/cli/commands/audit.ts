@@ -17,7 +17,7 @@ import { InputError, OperationFailedError } from '../../errors.js';
 import { openConnection, withConnectionOptions } from '../connection.js';
 import { handle, type ArgsOf, type GlobalArgs } from '../command.js';
 import { emit } from '../render.js';
-import { writeErr } from '../context.js';
+import { createProgress } from '../progress.js';
 
 function toolVersion(): string {
   try {
@@ -139,6 +139,7 @@ export const handler = handle('audit', async (args: ArgsOf<typeof builder>) => {
     throw new InputError(`--page-size must be a whole number from 1 to 5000, not ${String(pageSize)}`, {}, { hint: 'e.g. --page-size 200' });
   }
   const connection = await openConnection(args, { readOnly: true });
+  const progress = createProgress({ title: 'audit', quiet: args.quiet, color: args.color });
   const controller = new AbortController();
   const onSignal = () => controller.abort(new Error('interrupted'));
   process.once('SIGINT', onSignal);
@@ -160,15 +161,18 @@ export const handler = handle('audit', async (args: ArgsOf<typeof builder>) => {
         toolVersion: toolVersion(),
         abortSignal: controller.signal,
         onProgress: (event) => {
-          if (!args.quiet) writeErr(progressLine(event));
+          if (event.phase === 'journeys') progress.update(event.journeys, event.journeys, `journeys, ${event.pages} pages`, progressLine(event));
+          else progress.step(progressLine(event));
         },
       });
     } catch (error) {
+      progress.stop();
       if (controller.signal.aborted) {
         throw new OperationFailedError('The audit was interrupted', { hint: `run it again with --resume --out ${args.out} to continue`, cause: error });
       }
       throw error;
     }
+    progress.stop();
     emit({ data: auditSummaryData(outcome), text: () => summaryText(outcome) }, output);
   } finally {
     process.off('SIGINT', onSignal);

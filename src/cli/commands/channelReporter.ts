@@ -9,6 +9,7 @@
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { handle, type GlobalArgs } from '../command.js';
+import { createProgress } from '../progress.js';
 import {
   InteractionReporter,
   ReporterLedger,
@@ -163,13 +164,17 @@ function printSummary(summary: ReporterSummary, format: SummaryFormat): void {
   writeOut(format === 'json' ? JSON.stringify(summary, null, 2) : renderSummaryText(summary));
 }
 
-/** Stderr progress at most once a second. */
-function progressPrinter(quiet: boolean): (s: ReporterSummary) => void {
+/** Progress of the interactions reported: a bar on a terminal, a line at most once a second otherwise. */
+function progressPrinter(quiet: boolean, color = true): (s: ReporterSummary) => void {
+  const progress = createProgress({ title: 'report', quiet, color });
   let last = 0;
   return (s) => {
-    if (quiet || Date.now() - last < 1000) return;
+    const total = s.reports.confirmed + s.reports.pending + s.reports.inFlight + s.reports.deadLettered;
+    const line = `… ${s.reports.confirmed} interactions reported (${s.interactionsPerSecond.toFixed(0)}/s), ${s.activities.handedOff} activities handed off, ${s.activities.deadLettered + s.reports.deadLettered} dead-lettered`;
+    if (process.stderr.isTTY) return progress.update(s.reports.confirmed, Math.max(total, s.reports.confirmed), `${s.interactionsPerSecond.toFixed(0)}/s`, line);
+    if (Date.now() - last < 1000) return;
     last = Date.now();
-    writeErr(`… ${s.reports.confirmed} interactions reported (${s.interactionsPerSecond.toFixed(0)}/s), ${s.activities.handedOff} activities handed off, ${s.activities.deadLettered + s.reports.deadLettered} dead-lettered`);
+    progress.step(line);
   };
 }
 

@@ -6,6 +6,7 @@ import { createWriteStream, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { handle, type GlobalArgs } from '../command.js';
+import { emit } from '../render.js';
 import { readDocument } from '../../io/readInput.js';
 import { InputError } from '../../errors.js';
 import {
@@ -139,6 +140,11 @@ async function start(args: StartArgs): Promise<void> {
   await emulator.close();
 }
 
+/** `-f text|json` of the store commands' one-line result. */
+function withTextFormat<T>(yargs: Argv<T>) {
+  return yargs.option('format', { alias: 'f', type: 'string', choices: ['text', 'json'] as const, default: 'text' as const, describe: 'Output format' });
+}
+
 function storeOption<T>(yargs: Argv<T>) {
   return yargs.option('data', { type: 'string', default: DEFAULT_DATA_DIR, describe: 'Directory of the emulator store' });
 }
@@ -173,23 +179,23 @@ export default function register(cli: Argv<GlobalArgs>): Argv<GlobalArgs> {
       .command(
         'seed',
         'Add the sample data (segments, emails, contacts, a template, journeys…) that is missing from the store',
-        (yargs) => storeOption(yargs).example('$0 emulator seed --data .journeyctl', 'Seed the default store'),
+        (yargs) => withTextFormat(storeOption(yargs)).example('$0 emulator seed --data .journeyctl', 'Seed the default store'),
         handle('emulator seed', async (args) => {
           const created = await seedDataDir({ dataDir: resolve(args.data) });
-          writeOut(`seeded ${created} records`);
+          emit({ data: { seeded: created }, text: () => `seeded ${created} records` }, args.format);
         }),
       )
       .command(
         'reset',
         'Delete every row of the store (then seed it again with --seed)',
         (yargs) =>
-          storeOption(yargs)
+          withTextFormat(storeOption(yargs))
             .option('seed', { type: 'boolean', default: false, describe: 'Seed the sample data after the reset' })
             .example('$0 emulator reset', 'Empty the default store')
             .example('$0 emulator reset --seed', 'Back to the sample data only'),
         handle('emulator reset', async (args) => {
           const seeded = await resetDataDir({ dataDir: resolve(args.data) }, { seed: args.seed });
-          writeOut(seeded > 0 ? `reset; seeded ${seeded} records` : 'reset');
+          emit({ data: { reset: true, seeded }, text: () => (seeded > 0 ? `reset; seeded ${seeded} records` : 'reset') }, args.format);
         }),
       )
       .command(

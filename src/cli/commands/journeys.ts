@@ -34,12 +34,14 @@ import { writeErr, writeOut } from '../context.js';
 import { ExitCode, ExitError } from '../exit.js';
 import { emit, renderRows, withFormatOption, type Column, type CommandResult, type OutputFormat } from '../render.js';
 import type { GlobalArgs } from '../command.js';
+import { createProgress } from '../progress.js';
 
 /** Arguments every journeys subcommand receives. */
 interface CommonArgs extends ConnectionArgs {
   format: OutputFormat;
   verbose: boolean;
   quiet: boolean;
+  color: boolean;
 }
 
 /** The names of the subcommands, in help order. */
@@ -155,13 +157,14 @@ function keyValueTable(details: Record<string, unknown>): string {
 }
 
 /** A progress reporter for a poller: status changes on stderr, only on a terminal and without --quiet. */
+/** Status changes of a go-live or stop: one line each on stderr (nothing with --quiet). */
 function reportProgress(poller: JourneyPoller, argv: CommonArgs): void {
-  if (argv.quiet || !process.stderr.isTTY) return;
+  const progress = createProgress({ title: 'journey', quiet: argv.quiet, color: argv.color });
   let last: number | undefined;
   poller.onProgress((state) => {
     if (state.lastStatusCode !== undefined && state.lastStatusCode !== last) {
       last = state.lastStatusCode;
-      writeErr(`journey ${state.journeyId}: ${statusLabel(state.lastStatusCode)}`);
+      progress.step(`journey ${state.journeyId}: ${statusLabel(state.lastStatusCode)}`);
     }
   });
 }
@@ -418,14 +421,20 @@ export default function register(cli: Argv<GlobalArgs>): Argv<GlobalArgs> {
             for (const file of argv.files) documents.push(await loadJourneyDocument(file));
             const results = await withJourneys(argv, async (journeys) => {
               const out: Record<string, unknown>[] = [];
-              for (const document of documents) {
-                const result = await applyJourney(journeys, document, {
-                  ...(argv.id === undefined ? {} : { id: argv.id }),
-                  restartLive: argv['restart-live'],
-                  dryRun: argv['dry-run'],
-                  timeoutInMs: Math.round(argv.timeout * 1000),
-                });
-                out.push({ file: document.file, ...result, ...(argv['dry-run'] ? { dryRun: true } : {}) });
+              const progress = createProgress({ title: 'apply', quiet: argv.quiet || documents.length < 2, color: argv.color });
+              try {
+                for (const [index, document] of documents.entries()) {
+                  const result = await applyJourney(journeys, document, {
+                    ...(argv.id === undefined ? {} : { id: argv.id }),
+                    restartLive: argv['restart-live'],
+                    dryRun: argv['dry-run'],
+                    timeoutInMs: Math.round(argv.timeout * 1000),
+                  });
+                  out.push({ file: document.file, ...result, ...(argv['dry-run'] ? { dryRun: true } : {}) });
+                  progress.update(index + 1, documents.length, document.file, `applied ${index + 1}/${documents.length}: ${document.file}`);
+                }
+              } finally {
+                progress.stop();
               }
               return out;
             });
@@ -505,9 +514,15 @@ export default function register(cli: Argv<GlobalArgs>): Argv<GlobalArgs> {
                 for (const reference of argv.journeys) ids.push(await resolveJourneyId(journeys, reference));
                 if (argv.all) for await (const record of journeys.list(status === undefined ? {} : { status })) if (record.id && !ids.includes(record.id)) ids.push(record.id);
                 const out: Record<string, unknown>[] = [];
-                for (const id of ids) {
-                  const written = await exportJourney(journeys.client, id, resolve(argv.out));
-                  out.push({ id, folder: written.folder, files: written.files.map((f) => ({ path: f.path, sha256: f.sha256, bytes: f.bytes })) });
+                const progress = createProgress({ title: 'export', quiet: argv.quiet, color: argv.color });
+                try {
+                  for (const [index, id] of ids.entries()) {
+                    const written = await exportJourney(journeys.client, id, resolve(argv.out));
+                    out.push({ id, folder: written.folder, files: written.files.map((f) => ({ path: f.path, sha256: f.sha256, bytes: f.bytes })) });
+                    progress.update(index + 1, ids.length, id, `exported ${index + 1}/${ids.length}: ${written.folder}`);
+                  }
+                } finally {
+                  progress.stop();
                 }
                 return out;
               },
