@@ -7,6 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { readDocumentSync } from '../io/readInput.js';
 import { dirname, join, resolve } from 'node:path';
 import { InputError, pointer } from '../errors.js';
+import { selectedConnection } from './savedConnections.js';
 
 /** The configuration file's name. */
 export const CONFIG_FILE_NAME = 'journeyctl.config.json';
@@ -91,7 +92,7 @@ export function parseConfig(value: unknown, file?: string): JourneyctlConfig {
 }
 
 /** Where each connection setting was taken from, for `--verbose` messages. */
-export type SettingSource = 'flag' | 'environment' | 'config' | 'default';
+export type SettingSource = 'flag' | 'environment' | 'config' | 'saved connection' | 'default';
 
 /** Connection settings after precedence: flags beat environment beat the configuration file. */
 export interface ResolvedSettings {
@@ -103,6 +104,8 @@ export interface ResolvedSettings {
   clientId: string | undefined;
   certificatePath: string | undefined;
   configFile: string | undefined;
+  /** The saved connection the URL came from, when it did. */
+  savedConnection?: string;
 }
 
 /** The flags that feed {@link resolveSettings}. */
@@ -124,8 +127,10 @@ export function resolveSettings(flags: SettingFlags, env: Readonly<Record<string
     throw new InputError(`unknown --auth ${JSON.stringify(flags.auth)}`, {}, { hint: `use one of ${AUTH_MODES.join(', ')}` });
   }
   const envUrl = nonEmpty(env.DATAVERSE_URL);
-  const url = nonEmpty(flags.url) ?? envUrl ?? config.url;
-  const urlSource: SettingSource = nonEmpty(flags.url) ? 'flag' : envUrl ? 'environment' : config.url ? 'config' : 'default';
+  // The selected saved connection (journeyctl auth select) is used when nothing closer names an environment.
+  const saved = nonEmpty(flags.url) ?? envUrl ?? config.url ? undefined : selectedConnection(env);
+  const url = nonEmpty(flags.url) ?? envUrl ?? config.url ?? saved?.url;
+  const urlSource: SettingSource = nonEmpty(flags.url) ? 'flag' : envUrl ? 'environment' : config.url ? 'config' : saved ? 'saved connection' : 'default';
   const envAuth = nonEmpty(env.JOURNEYCTL_AUTH);
   if (envAuth !== undefined && !(AUTH_MODES as readonly string[]).includes(envAuth)) {
     throw new InputError(`unknown JOURNEYCTL_AUTH ${JSON.stringify(envAuth)}`, {}, { hint: `use one of ${AUTH_MODES.join(', ')}` });
@@ -133,12 +138,13 @@ export function resolveSettings(flags: SettingFlags, env: Readonly<Record<string
   return {
     url,
     urlSource,
-    auth: (flags.auth as AuthMode | undefined) ?? (envAuth as AuthMode | undefined) ?? config.auth,
+    auth: (flags.auth as AuthMode | undefined) ?? (envAuth as AuthMode | undefined) ?? config.auth ?? saved?.auth,
     apiVersion: nonEmpty(flags.apiVersion) ?? nonEmpty(env.DATAVERSE_API_VERSION) ?? config.apiVersion,
-    tenantId: nonEmpty(env.AZURE_TENANT_ID) ?? config.tenantId,
-    clientId: nonEmpty(env.AZURE_CLIENT_ID) ?? config.clientId,
+    tenantId: nonEmpty(env.AZURE_TENANT_ID) ?? config.tenantId ?? saved?.tenantId,
+    clientId: nonEmpty(env.AZURE_CLIENT_ID) ?? config.clientId ?? saved?.clientId,
     certificatePath: nonEmpty(env.AZURE_CLIENT_CERTIFICATE_PATH) ?? config.certificatePath,
     configFile,
+    ...(saved ? { savedConnection: saved.name } : {}),
   };
 }
 

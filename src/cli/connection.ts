@@ -9,7 +9,7 @@ import type { Argv } from 'yargs';
 import { DataverseClient, isNetworkError, lazyCredential, type AuthSetting, type DataverseClientOptions, type DataverseLogger } from '../dataverse/index.js';
 import { createCredential, type CredentialSpec } from '../dataverse/credentials.js';
 import { JourneyctlError, InputError, type ErrorKind } from '../errors.js';
-import { startEmulator, type RunningEmulator } from '../emulator/index.js';
+import type { RunningEmulator } from '../emulator/index.js';
 import { AUTH_MODES, CONFIG_FILE_NAME, resolveSettings, type AuthMode, type ResolvedSettings } from './config.js';
 import { writeErr } from './context.js';
 
@@ -59,7 +59,7 @@ export interface OpenConnectionOptions {
  * Add the connection options: `--url`, `--auth`, `--config`, `--api-version`.
  * Register them on a command (or its parent) that talks to Dataverse.
  */
-export function withConnectionOptions<T>(cli: Argv<T>): Argv<T> {
+export function withConnectionOptions<T>(cli: Argv<T>) {
   return cli
     .option('url', {
       type: 'string',
@@ -73,7 +73,7 @@ export function withConnectionOptions<T>(cli: Argv<T>): Argv<T> {
       group: 'Connection:',
     })
     .option('config', { type: 'string', describe: `Connection configuration file. Default: the nearest ${CONFIG_FILE_NAME} at or above the working directory`, group: 'Connection:' })
-    .option('api-version', { type: 'string', describe: 'Web API version 9.0|9.1|9.2 (env DATAVERSE_API_VERSION). Default: 9.2', group: 'Connection:' }) as Argv<T>;
+    .option('api-version', { type: 'string', describe: 'Web API version 9.0|9.1|9.2 (env DATAVERSE_API_VERSION). Default: 9.2', group: 'Connection:' });
 }
 
 /**
@@ -99,6 +99,7 @@ export async function openConnection(argv: ConnectionArgs, options: OpenConnecti
   };
   const client = new DataverseClient(clientOptions);
   const url = client.connection.origin;
+  if (settings.savedConnection !== undefined && !argv.quiet) writeErr(`journeyctl: using the saved connection ${JSON.stringify(settings.savedConnection)} (${url}); see journeyctl auth list`);
   if (argv.verbose) writeErr(`target: ${url} (from ${settings.urlSource}${settings.configFile ? `; config ${settings.configFile}` : ''}), auth ${client.connection.authKind}`);
   if (!options.skipProbe) await probe(clientOptions, url);
   let closed = false;
@@ -118,6 +119,8 @@ async function openEmbedded(cwd: string, readOnly: boolean, logger: DataverseLog
   const dataDir = resolve(cwd, EMBEDDED_DATA_DIR);
   let emulator: RunningEmulator;
   try {
+    // The emulator (and its SQLite driver) loads only when a command runs against it.
+    const { startEmulator } = await import('../emulator/index.js');
     emulator = await startEmulator({ host: '127.0.0.1', port: 0, dataDir, seed: true });
   } catch (error) {
     throw new InputError(`cannot open the embedded emulator's store: ${(error as Error).message}`, { file: dataDir }, {
@@ -187,7 +190,10 @@ function credentialSpec(mode: Exclude<AuthMode, 'none' | 'token'>, settings: Res
         kind: 'deviceCode',
         ...(settings.tenantId ? { tenantId: settings.tenantId } : {}),
         ...(settings.clientId ? { clientId: settings.clientId } : {}),
-        userPromptCallback: (message) => writeErr(message),
+        userPromptCallback: (message) => {
+          writeErr(message);
+          writeErr(TOKENS_NOT_PERSISTED);
+        },
       };
     case 'azure-cli':
       return { kind: 'azureCli', ...(settings.tenantId ? { tenantId: settings.tenantId } : {}) };
@@ -195,6 +201,14 @@ function credentialSpec(mode: Exclude<AuthMode, 'none' | 'token'>, settings: Res
       return { kind: 'managedIdentity', ...(settings.clientId ? { clientId: settings.clientId } : {}) };
   }
 }
+
+/**
+ * Said with every device-code prompt: tokens live in this process only. A persistent cache needs
+ * @azure/identity-cache-persistence and the OS keychain (Keychain, DPAPI, libsecret), which
+ * journeyctl does not ship (docs/decisions.md).
+ */
+export const TOKENS_NOT_PERSISTED =
+  'note: sign-in tokens are not persisted: the persistent token cache needs @azure/identity-cache-persistence and an OS keychain, which journeyctl does not ship; you will be asked to sign in on every run (use --auth azure-cli to reuse the Azure CLI sign-in instead)';
 
 /** A service error raised by the CLI itself (exit code 3). */
 export class UnreachableError extends JourneyctlError {

@@ -18,12 +18,12 @@ export type OnlineValidateArgs = Omit<ConnectionArgs, 'config'>;
  * `journeyctl validate`. Not `--config`: there it names the rule configuration; the connection
  * still comes from the nearest `journeyctl.config.json`, the environment, or the embedded emulator.
  */
-export function withOnlineOptions<T>(cli: Argv<T>): Argv<T> {
+export function withOnlineOptions<T>(cli: Argv<T>) {
   return cli
     .option('online', { type: 'boolean', default: false, describe: "Check with the server's msdyncrm_CustomerJourneyValidate instead of the offline rules" })
     .option('url', { type: 'string', describe: 'With --online: Dataverse environment URL (env DATAVERSE_URL). Default: the embedded emulator' })
     .option('auth', { type: 'string', choices: [...AUTH_MODES], describe: 'With --online: how to authenticate (env JOURNEYCTL_AUTH)' })
-    .option('api-version', { type: 'string', describe: 'With --online: Web API version (env DATAVERSE_API_VERSION). Default: 9.2' }) as Argv<T>;
+    .option('api-version', { type: 'string', describe: 'With --online: Web API version (env DATAVERSE_API_VERSION). Default: 9.2' });
 }
 
 /** Open the connection (`--url`, `DATAVERSE_URL`, config file, or the embedded emulator) and start the server's check of `paths`. */

@@ -3,8 +3,10 @@
  * user's `--format` decides how they are printed. Machine formats (json, yaml) print the data
  * as-is; `table` prints the columns a command declares.
  */
+import { createRequire } from 'node:module';
 import type { Argv } from 'yargs';
-import { stringify as toYaml } from 'yaml';
+import { writeOut } from './context.js';
+import { ExitError } from './exit.js';
 
 /** The output formats of data commands. */
 export const OUTPUT_FORMATS = ['table', 'json', 'yaml'] as const;
@@ -20,13 +22,13 @@ export interface Column<T> {
  * Add `--format table|json|yaml` to a command.
  * @param fallback the default format. @default "table"
  */
-export function withFormatOption<T>(cli: Argv<T>, fallback: OutputFormat = 'table'): Argv<T & { format: OutputFormat }> {
+export function withFormatOption<T>(cli: Argv<T>, fallback: OutputFormat = 'table') {
   return cli.option('format', {
     alias: 'f',
     choices: OUTPUT_FORMATS,
     default: fallback,
     describe: 'Output format',
-  }) as unknown as Argv<T & { format: OutputFormat }>;
+  });
 }
 
 function cellText(value: unknown): string {
@@ -53,9 +55,10 @@ export function renderJson(data: unknown): string {
   return `${JSON.stringify(data, null, 2)}\n`;
 }
 
-/** YAML (block style). */
+/** YAML (block style). The yaml package loads with the first YAML output. */
 export function renderYaml(data: unknown): string {
-  return toYaml(data, { lineWidth: 0 });
+  const { stringify } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
+  return stringify(data, { lineWidth: 0 });
 }
 
 /**
@@ -71,4 +74,26 @@ export function renderRows<T>(rows: readonly T[], format: OutputFormat, columns:
     case 'table':
       return renderTable(rows, columns);
   }
+}
+
+/**
+ * What a command produced: its data (printed as-is by `json` and `yaml`), how it reads for
+ * people (`table`/`text`), and how the command ends once it is printed.
+ */
+export interface CommandResult<T = unknown> {
+  data: T;
+  /** The data for people; `''` prints nothing. */
+  text: (data: T) => string;
+  /** End with this exit code after printing (findings, a failed operation, a difference). */
+  exitCode?: number;
+  /** Throw this after printing (its own exit code and message on stderr). */
+  error?: unknown;
+}
+
+/** The one place a command's result is printed: `json`, `yaml`, or the command's text. */
+export function emit<T>(result: CommandResult<T>, format: string): void {
+  const out = format === 'json' ? renderJson(result.data) : format === 'yaml' ? renderYaml(result.data) : result.text(result.data);
+  if (out !== '') writeOut(out);
+  if (result.error !== undefined) throw result.error;
+  if (result.exitCode !== undefined && result.exitCode !== 0) throw new ExitError(result.exitCode);
 }

@@ -4,8 +4,8 @@
  * the `assertValid*` helpers throw an {@link InputError} that points at the first issue.
  */
 import { readFileSync } from 'node:fs';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { InputError, escapePointerToken } from '../errors.js';
 
 /** The schemas journeyctl ships, by short name; each file's `$id` is `<SCHEMA_BASE_URL><file>`. */
@@ -59,9 +59,6 @@ export interface SchemaValidationOptions {
 const SCHEMA_DIR = new URL('../../schemas/', import.meta.url);
 
 type FormatsPlugin = (ajv: Ajv2020) => Ajv2020;
-// ajv-formats is CommonJS: under NodeNext the default import is `module.exports`.
-const addFormats: FormatsPlugin =
-  (addFormatsModule as unknown as { default?: FormatsPlugin }).default ?? (addFormatsModule as unknown as FormatsPlugin);
 
 let ajvInstance: Ajv2020 | undefined;
 const compiled = new Map<string, ValidateFunction>();
@@ -73,6 +70,12 @@ export function loadSchema(name: SchemaName): Record<string, unknown> {
 
 function ajv(): Ajv2020 {
   if (ajvInstance) return ajvInstance;
+  // ajv loads with the first schema check, not with the library: most commands never need it.
+  // Both packages are CommonJS; ajv-formats' plugin is `module.exports` (or its `default`).
+  const require = createRequire(import.meta.url);
+  const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+  const formats = require('ajv-formats') as FormatsPlugin | { default: FormatsPlugin };
+  const addFormats: FormatsPlugin = typeof formats === 'function' ? formats : formats.default;
   // allErrors lets one run report every problem of a file (the CLI prints them all).
   const instance = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictRequired: false, allowUnionTypes: true, allowMatchingProperties: true, verbose: true });
   addFormats(instance);

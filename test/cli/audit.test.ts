@@ -32,7 +32,7 @@ describe('journeyctl audit', () => {
   it('audits an environment by --url with GET requests only, prints a summary and writes the reports', async () => {
     const before = emulator.requestLog.length;
     const out = join(dir, 'url');
-    const result = await runCli(['audit', '--url', emulator.url, '--out', out, '--format', 'json,csv', '--page-size', '50', '--resolve-owners', '--graph-url', emulator.url], {
+    const result = await runCli(['audit', '--url', emulator.url, '--out', out, '--report', 'json,csv', '--page-size', '50', '--resolve-owners', '--graph-url', emulator.url], {
       cwd: dir,
       env: { DATAVERSE_URL: '', DATAVERSE_TOKEN: '' },
     });
@@ -53,7 +53,7 @@ describe('journeyctl audit', () => {
 
   it('audits the embedded emulator when no URL is configured, with an archive', async () => {
     const cwd = await mkdtemp(join(dir, 'embedded-'));
-    const result = await runCli(['audit', '--out', 'out', '--archive', 'archive', '--format', 'md'], { cwd, env: { DATAVERSE_URL: '', DATAVERSE_TOKEN: '' } });
+    const result = await runCli(['audit', '--out', 'out', '--archive', 'archive', '--report', 'md'], { cwd, env: { DATAVERSE_URL: '', DATAVERSE_TOKEN: '' } });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Audited 6 journeys/);
     const markdown = await readFile(join(cwd, 'out', 'audit-summary.md'), 'utf8');
@@ -63,7 +63,7 @@ describe('journeyctl audit', () => {
   });
 
   it('refuses an unknown format and a resume without a checkpoint (exit 2)', async () => {
-    const bad = await runCli(['audit', '--url', emulator.url, '--out', join(dir, 'bad'), '--format', 'pdf'], { cwd: dir });
+    const bad = await runCli(['audit', '--url', emulator.url, '--out', join(dir, 'bad'), '--report', 'pdf'], { cwd: dir });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('Unknown report format "pdf"');
     const resume = await runCli(['audit', '--url', emulator.url, '--out', join(dir, 'nothing'), '--resume'], { cwd: dir });
@@ -77,7 +77,7 @@ describe('journeyctl audit interrupted', () => {
     const out = join(dir, 'interrupted');
     // Slow journey pages down so the interruption lands in the middle of the audit.
     emulator.setFaults([{ match: { method: 'GET', path: '^msdyncrm_customerjourneys' }, probability: 1, latencyMs: 150 }]);
-    const child = spawn(process.execPath, [cliPath, 'audit', '--url', emulator.url, '--out', out, '--format', 'json', '--page-size', '10'], {
+    const child = spawn(process.execPath, [cliPath, 'audit', '--url', emulator.url, '--out', out, '--report', 'json', '--page-size', '10'], {
       cwd: dir,
       env: { ...process.env, NO_COLOR: '1', DATAVERSE_URL: '', DATAVERSE_TOKEN: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -99,7 +99,7 @@ describe('journeyctl audit interrupted', () => {
     expect(checkpoint.summary.journeys).toBeGreaterThanOrEqual(20);
     expect(checkpoint.summary.journeys).toBeLessThan(seed.journeys);
 
-    const resumed = await runCli(['audit', '--url', emulator.url, '--out', out, '--format', 'json', '--resume'], { cwd: dir, env: { DATAVERSE_URL: '', DATAVERSE_TOKEN: '' } });
+    const resumed = await runCli(['audit', '--url', emulator.url, '--out', out, '--report', 'json', '--resume'], { cwd: dir, env: { DATAVERSE_URL: '', DATAVERSE_TOKEN: '' } });
     expect(resumed.code).toBe(0);
     expect(resumed.stderr).toContain('resuming after');
     const report = JSON.parse(await readFile(join(out, 'audit-report.json'), 'utf8'));

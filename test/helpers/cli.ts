@@ -4,11 +4,15 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root (two levels above this file). */
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** An empty user config folder for spawned CLIs (no saved connections). */
+const ISOLATED_CONFIG = resolve(tmpdir(), `journeyctl-test-config-${process.pid}`);
 
 /** The built CLI entry point. */
 export const cliPath = resolve(repoRoot, 'dist', 'cli', 'main.js');
@@ -44,7 +48,8 @@ export function runCli(args: readonly string[], options: RunCliOptions = {}): Pr
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [cliPath, ...args], {
       cwd: options.cwd ?? repoRoot,
-      env: { ...process.env, NO_COLOR: '1', ...options.env },
+      // A config folder of its own: a connection the developer saved (journeyctl auth) must not redirect tests.
+      env: { ...process.env, NO_COLOR: '1', XDG_CONFIG_HOME: ISOLATED_CONFIG, APPDATA: ISOLATED_CONFIG, ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -10,8 +10,9 @@
  * anything again. SQLite in WAL mode survives `kill -9`.
  * https://www.sqlite.org/wal.html
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createHash, randomUUID } from 'node:crypto';
 import { InputError } from '../../errors.js';
@@ -170,6 +171,14 @@ function defaultRunAlive(run: { pid: number }): boolean {
   }
 }
 
+/**
+ * better-sqlite3, loaded when the first ledger opens: importing 'journeyctl' loads no SQLite
+ * driver (a native module) for library users who never open a ledger.
+ */
+function sqliteDriver(): typeof Database {
+  return createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+}
+
 /** The ledger file. Open one per process with {@link ReporterLedger.open}; close it when done. */
 export class ReporterLedger {
   /** This process's run id (owner of the intents it writes). */
@@ -192,7 +201,7 @@ export class ReporterLedger {
    */
   static open(file: string, options: LedgerOptions = {}): ReporterLedger {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    const db = new Database(file);
+    const db = new (sqliteDriver())(file);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('busy_timeout = 10000');

@@ -14,18 +14,10 @@ import { graphDirectory, REPORT_FORMATS, runAudit, type AuditOutcome, type Audit
 import { createCredential } from '../../dataverse/credentials.js';
 import { credentialTokenProvider } from '../../dataverse/index.js';
 import { InputError, OperationFailedError } from '../../errors.js';
-import { openConnection, withConnectionOptions, type ConnectionArgs } from '../connection.js';
-import { writeErr, writeOut } from '../context.js';
-
-interface AuditArgs extends ConnectionArgs {
-  out: string;
-  format: string[];
-  archive?: string;
-  resume: boolean;
-  'resolve-owners': boolean;
-  'graph-url'?: string;
-  'page-size': number;
-}
+import { openConnection, withConnectionOptions } from '../connection.js';
+import { handle, type ArgsOf, type GlobalArgs } from '../command.js';
+import { emit } from '../render.js';
+import { createProgress } from '../progress.js';
 
 function toolVersion(): string {
   try {
@@ -35,18 +27,18 @@ function toolVersion(): string {
   }
 }
 
-/** Parse `--format html,md` (repeatable, comma-separated). */
+/** Parse `--report html,md` (repeatable, comma-separated). */
 export function parseFormats(values: readonly string[]): ReportFormat[] {
   const formats = new Set<ReportFormat>();
   for (const value of values.flatMap((v) => String(v).split(','))) {
     const format = value.trim().toLowerCase();
     if (format === '') continue;
     if (!(REPORT_FORMATS as readonly string[]).includes(format)) {
-      throw new InputError(`Unknown report format "${value.trim()}"`, {}, { hint: `use any of ${REPORT_FORMATS.join(', ')}, e.g. --format html,csv` });
+      throw new InputError(`Unknown report format "${value.trim()}"`, {}, { hint: `use any of ${REPORT_FORMATS.join(', ')}, e.g. --report html,csv` });
     }
     formats.add(format as ReportFormat);
   }
-  if (formats.size === 0) throw new InputError('--format names no report format', {}, { hint: `use any of ${REPORT_FORMATS.join(', ')}` });
+  if (formats.size === 0) throw new InputError('--report names no report format', {}, { hint: `use any of ${REPORT_FORMATS.join(', ')}` });
   return [...formats];
 }
 
@@ -106,68 +98,90 @@ export function summaryText(outcome: AuditOutcome): string {
   return lines.join('\n');
 }
 
-/** Registers `journeyctl audit`. */
-export default function register(cli: Argv): Argv {
-  return cli.command(
-    'audit',
-    'Migration audit of outbound journeys: inventory, real-time mapping, risks, effort, reports (read-only)',
-    (y) =>
-      withConnectionOptions(
-        y
-          .option('out', { type: 'string', default: 'audit', describe: 'Directory of the reports, work files and checkpoint' })
-          .option('format', { type: 'string', array: true, default: ['html', 'md', 'json', 'csv'], describe: 'Report formats: any of html,md,json,csv' })
-          .option('archive', { type: 'string', describe: 'Also write every journey in the export format here, with manifest.json' })
-          .option('resume', { type: 'boolean', default: false, describe: 'Continue an interrupted audit from the checkpoint in --out' })
-          .option('resolve-owners', { type: 'boolean', default: false, describe: "Look up owners' Entra accounts in Microsoft Graph; flag disabled and deleted ones" })
-          .option('graph-url', { type: 'string', describe: 'Microsoft Graph origin. Default: https://graph.microsoft.com (the emulator for the embedded target)' })
-          .option('page-size', { type: 'number', default: 200, describe: 'Journeys per page (1-5000)' })
-          .example('$0 audit --out audit --format html,csv', 'audit the configured environment')
-          .example('$0 audit --out audit --resume', 'continue an interrupted audit'),
-      ),
-    async (argv) => {
-      const args = argv as unknown as AuditArgs;
-      const formats = parseFormats(args.format);
-      const pageSize = args['page-size'];
-      if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 5000) {
-        throw new InputError(`--page-size must be a whole number from 1 to 5000, not ${String(pageSize)}`, {}, { hint: 'e.g. --page-size 200' });
-      }
-      const connection = await openConnection(args, { readOnly: true });
-      const controller = new AbortController();
-      const onSignal = () => controller.abort(new Error('interrupted'));
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
-      try {
-        const directory = args['resolve-owners']
-          ? await directoryFor(args['graph-url'] ?? (connection.emulator ? connection.emulator.url : 'https://graph.microsoft.com'))
-          : undefined;
-        let outcome: AuditOutcome;
-        try {
-          outcome = await runAudit(connection.client, {
-            outDir: resolve(args.out),
-            formats,
-            resume: args.resume,
-            pageSize,
-            ...(args.archive ? { archiveDir: resolve(args.archive) } : {}),
-            ...(directory ? { directory } : {}),
-            sourceUrl: connection.target.url,
-            toolVersion: toolVersion(),
-            abortSignal: controller.signal,
-            onProgress: (event) => {
-              if (!args.quiet) writeErr(progressLine(event));
-            },
-          });
-        } catch (error) {
-          if (controller.signal.aborted) {
-            throw new OperationFailedError('The audit was interrupted', { hint: `run it again with --resume --out ${args.out} to continue`, cause: error });
-          }
-          throw error;
-        }
-        writeOut(summaryText(outcome));
-      } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-        await connection.close();
-      }
-    },
+/** The stdout formats of `audit` (the report files are chosen with `--report`). */
+export const AUDIT_OUTPUT_FORMATS = ['text', 'json'] as const;
+
+/** Options of `journeyctl audit`. */
+export const builder = (y: Argv<GlobalArgs>) =>
+  withConnectionOptions(
+    y
+      .option('out', { type: 'string', default: 'audit', describe: 'Directory of the reports, work files and checkpoint' })
+      .option('report', { type: 'string', array: true, default: ['html', 'md', 'json', 'csv'], describe: 'Report files to write in --out: any of html,md,json,csv' })
+      .option('format', { alias: 'f', type: 'string', default: 'text', describe: 'Summary format on stdout: text or json' })
+      .option('archive', { type: 'string', describe: 'Also write every journey in the export format here, with manifest.json' })
+      .option('resume', { type: 'boolean', default: false, describe: 'Continue an interrupted audit from the checkpoint in --out' })
+      .option('resolve-owners', { type: 'boolean', default: false, describe: "Look up owners' Entra accounts in Microsoft Graph; flag disabled and deleted ones" })
+      .option('graph-url', { type: 'string', describe: 'Microsoft Graph origin. Default: https://graph.microsoft.com (the emulator for the embedded target)' })
+      .option('page-size', { type: 'number', default: 200, describe: 'Journeys per page (1-5000)' })
+      .example('$0 audit --out audit --report html,csv', 'audit the configured environment')
+      .example('$0 audit --out audit --resume', 'continue an interrupted audit')
+      .example('$0 audit --format json > summary.json', 'the summary as JSON'),
   );
+
+/**
+ * `--format` is the stdout format, as everywhere; it used to name the report files. A report
+ * type given to it says where it moved instead of a bare "invalid value".
+ */
+export function auditOutputFormat(value: string): (typeof AUDIT_OUTPUT_FORMATS)[number] {
+  if ((AUDIT_OUTPUT_FORMATS as readonly string[]).includes(value)) return value as (typeof AUDIT_OUTPUT_FORMATS)[number];
+  if (value.split(',').some((v) => (REPORT_FORMATS as readonly string[]).includes(v.trim().toLowerCase()))) {
+    throw new InputError(`audit --format ${value}: --format is the summary format on stdout (text or json); report files are chosen with --report`, {}, { hint: `e.g. --report ${value}` });
+  }
+  throw new InputError(`audit --format ${value}: use text or json`, {}, { hint: 'report files are chosen with --report html,md,json,csv' });
+}
+
+/** Runs the audit: reports in --out, the summary on stdout. */
+export const handler = handle('audit', async (args: ArgsOf<typeof builder>) => {
+  const output = auditOutputFormat(args.format);
+  const formats = parseFormats(args.report);
+  const pageSize = args['page-size'];
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 5000) {
+    throw new InputError(`--page-size must be a whole number from 1 to 5000, not ${String(pageSize)}`, {}, { hint: 'e.g. --page-size 200' });
+  }
+  const connection = await openConnection(args, { readOnly: true });
+  const progress = createProgress({ title: 'audit', quiet: args.quiet, color: args.color });
+  const controller = new AbortController();
+  const onSignal = () => controller.abort(new Error('interrupted'));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const directory = args['resolve-owners']
+      ? await directoryFor(args['graph-url'] ?? (connection.emulator ? connection.emulator.url : 'https://graph.microsoft.com'))
+      : undefined;
+    let outcome: AuditOutcome;
+    try {
+      outcome = await runAudit(connection.client, {
+        outDir: resolve(args.out),
+        formats,
+        resume: args.resume,
+        pageSize,
+        ...(args.archive ? { archiveDir: resolve(args.archive) } : {}),
+        ...(directory ? { directory } : {}),
+        sourceUrl: connection.target.url,
+        toolVersion: toolVersion(),
+        abortSignal: controller.signal,
+        onProgress: (event) => {
+          if (event.phase === 'journeys') progress.update(event.journeys, event.journeys, `journeys, ${event.pages} pages`, progressLine(event));
+          else progress.step(progressLine(event));
+        },
+      });
+    } catch (error) {
+      progress.stop();
+      if (controller.signal.aborted) {
+        throw new OperationFailedError('The audit was interrupted', { hint: `run it again with --resume --out ${args.out} to continue`, cause: error });
+      }
+      throw error;
+    }
+    progress.stop();
+    emit({ data: auditSummaryData(outcome), text: () => summaryText(outcome) }, output);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await connection.close();
+  }
+});
+
+/** The `--format json` summary: the audit summary, the report files and the archive. */
+export function auditSummaryData(outcome: AuditOutcome): { summary: AuditOutcome['summary']; reports: string[]; archive: AuditOutcome['archive'] | null } {
+  return { summary: outcome.summary, reports: outcome.reports.map((r) => r.path), archive: outcome.archive ?? null };
 }

@@ -10,6 +10,7 @@
  */
 import { readInputText } from '../../io/readInput.js';
 import type { Argv } from 'yargs';
+import { handle, type GlobalArgs } from '../command.js';
 import { lintTile, type TileFinding } from '../../channels/tile/index.js';
 import { isInputError } from '../../errors.js';
 import type { Finding, Severity } from '../../validation/finding.js';
@@ -18,7 +19,7 @@ import { ExitCode, ExitError, formatError } from '../exit.js';
 import { receiveCommand, reportCommand, retryCommand, serveCommand } from './channelReporter.js';
 
 /** One `channel` subcommand: registers itself on the `channel` command's parser. */
-export type ChannelSubcommand = (channel: Argv) => Argv;
+export type ChannelSubcommand = (channel: Argv<GlobalArgs>) => Argv<GlobalArgs>;
 
 /** Output formats of the lint commands. */
 export const LINT_FORMATS = ['text', 'json'] as const;
@@ -106,14 +107,14 @@ const lintTileCommand: ChannelSubcommand = (channel) =>
         .option('fail-on', { type: 'string', choices: FAIL_ON, default: 'error' as LintFailOn, describe: 'Lowest severity that makes the exit code 1' })
         .example('$0 channel lint-tile sample_SmsCustomerJourneyDesignerTileConfig.xml', 'Lint one tile')
         .example('$0 channel lint-tile tiles/*.xml --format json', 'Lint several tiles, findings as JSON'),
-    (argv) => lintTileFiles(argv as unknown as LintTileArgs),
+    handle('channel lint-tile', (argv) => lintTileFiles(argv)),
   );
 
 /** The `channel` subcommands. */
 const CHANNEL_SUBCOMMANDS: ChannelSubcommand[] = [lintTileCommand, reportCommand, retryCommand, receiveCommand, serveCommand];
 
 /** Register `journeyctl channel` and its subcommands. */
-export default function register(cli: Argv): Argv {
+export default function register(cli: Argv<GlobalArgs>): Argv<GlobalArgs> {
   return cli.command('channel', 'Custom channels: tile XML lint, the interaction reporter, delivery receipts and the real-time adapter', (channel) => {
     let parser = channel;
     for (const subcommand of CHANNEL_SUBCOMMANDS) parser = subcommand(parser);

@@ -8,6 +8,8 @@
  */
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
+import { handle, type GlobalArgs } from '../command.js';
+import { createProgress } from '../progress.js';
 import {
   InteractionReporter,
   ReporterLedger,
@@ -39,7 +41,7 @@ interface CommonArgs extends ConnectionArgs {
 }
 
 interface ProviderArgs {
-  provider: string;
+  provider?: string | undefined;
   'webhook-url'?: string;
   'provider-option'?: string[];
   'simulate-keyword-rate': number;
@@ -57,13 +59,13 @@ interface ReportArgs extends CommonArgs, ProviderArgs {
   'provider-concurrency': number;
 }
 
-function withLedgerOptions<T>(cmd: Argv<T>): Argv<T> {
+function withLedgerOptions<T>(cmd: Argv<T>) {
   return withConnectionOptions(cmd)
     .option('ledger', { type: 'string', describe: `SQLite ledger of hand-offs and reports (exactly-once record) of one environment. Default: ${DEFAULT_LEDGER_DIR}/reporter-ledger.<organization id>.<hash>.sqlite, one per environment` })
-    .option('format', { alias: 'f', type: 'string', choices: SUMMARY_FORMATS, default: 'text' as SummaryFormat, describe: 'Summary format on stdout' }) as Argv<T>;
+    .option('format', { alias: 'f', type: 'string', choices: SUMMARY_FORMATS, default: 'text' as SummaryFormat, describe: 'Summary format on stdout' });
 }
 
-function withProviderOptions<T>(cmd: Argv<T>, required: boolean): Argv<T> {
+function withProviderOptions<T>(cmd: Argv<T>, required: boolean) {
   return cmd
     .option('provider', {
       type: 'string',
@@ -73,7 +75,7 @@ function withProviderOptions<T>(cmd: Argv<T>, required: boolean): Argv<T> {
     .option('webhook-url', { type: 'string', describe: 'URL the webhook provider POSTs each activity to' })
     .option('provider-option', { type: 'string', array: true, describe: 'key=value passed to a provider module factory (repeatable)' })
     .option('simulate-keyword-rate', { type: 'number', default: 0, describe: 'simulated provider: fraction of activities that also get the keyword response' })
-    .option('simulate-failure-rate', { type: 'number', default: 0, describe: 'simulated provider: fraction of activities whose hand-off fails (dead letters)' }) as Argv<T>;
+    .option('simulate-failure-rate', { type: 'number', default: 0, describe: 'simulated provider: fraction of activities whose hand-off fails (dead letters)' });
 }
 
 function parsePairs(pairs: readonly string[] | undefined): Record<string, string> {
@@ -91,9 +93,15 @@ function rate(value: number, name: string): number {
   return value;
 }
 
-async function providerFrom(argv: ProviderArgs): Promise<ChannelProvider> {
+/** The `--provider` a command needs (yargs demands it of `report`; `retry` checks it itself). */
+function providerName(argv: ProviderArgs, command: string): string {
+  if (argv.provider) return argv.provider;
+  throw new InputError(`channel ${command} needs --provider`, {}, { hint: 'pass --provider simulated, webhook, or the path of a provider module' });
+}
+
+async function providerFrom(argv: ProviderArgs, name: string): Promise<ChannelProvider> {
   return loadProvider({
-    provider: argv.provider,
+    provider: name,
     ...(argv['webhook-url'] ? { webhookUrl: argv['webhook-url'] } : {}),
     options: parsePairs(argv['provider-option']),
     simulated: { keywordRate: rate(argv['simulate-keyword-rate'], 'simulate-keyword-rate'), failureRate: rate(argv['simulate-failure-rate'], 'simulate-failure-rate') },
@@ -156,13 +164,17 @@ function printSummary(summary: ReporterSummary, format: SummaryFormat): void {
   writeOut(format === 'json' ? JSON.stringify(summary, null, 2) : renderSummaryText(summary));
 }
 
-/** Stderr progress at most once a second. */
-function progressPrinter(quiet: boolean): (s: ReporterSummary) => void {
+/** Progress of the interactions reported: a bar on a terminal, a line at most once a second otherwise. */
+function progressPrinter(quiet: boolean, color = true): (s: ReporterSummary) => void {
+  const progress = createProgress({ title: 'report', quiet, color });
   let last = 0;
   return (s) => {
-    if (quiet || Date.now() - last < 1000) return;
+    const total = s.reports.confirmed + s.reports.pending + s.reports.inFlight + s.reports.deadLettered;
+    const line = `… ${s.reports.confirmed} interactions reported (${s.interactionsPerSecond.toFixed(0)}/s), ${s.activities.handedOff} activities handed off, ${s.activities.deadLettered + s.reports.deadLettered} dead-lettered`;
+    if (process.stderr.isTTY) return progress.update(s.reports.confirmed, Math.max(total, s.reports.confirmed), `${s.interactionsPerSecond.toFixed(0)}/s`, line);
+    if (Date.now() - last < 1000) return;
     last = Date.now();
-    writeErr(`… ${s.reports.confirmed} interactions reported (${s.interactionsPerSecond.toFixed(0)}/s), ${s.activities.handedOff} activities handed off, ${s.activities.deadLettered + s.reports.deadLettered} dead-lettered`);
+    progress.step(line);
   };
 }
 
@@ -200,7 +212,8 @@ async function report(argv: ReportArgs): Promise<void> {
   const batchSize = positiveInt(argv['batch-size'], 'batch-size', 1000);
   const concurrency = positiveInt(argv.concurrency, 'concurrency', 52);
   const providerConcurrency = positiveInt(argv['provider-concurrency'], 'provider-concurrency', 1000);
-  const provider = await providerFrom(argv);
+  const name = providerName(argv, 'report');
+  const provider = await providerFrom(argv, name);
   const connection = await openConnection(argv);
   const { ledger, environment, file } = await openEnvironmentLedger(argv, connection).catch(async (error: unknown) => {
     await connection.close();
@@ -208,7 +221,7 @@ async function report(argv: ReportArgs): Promise<void> {
   });
   const stop = stopSignal(argv.quiet);
   try {
-    refuseSimulatedOnRealEnvironment(argv.provider, connection.target);
+    refuseSimulatedOnRealEnvironment(name, connection.target);
     const summary = await new InteractionReporter({
       client: connection.client,
       ledger,
@@ -267,9 +280,10 @@ async function retry(argv: RetryArgs): Promise<void> {
       return;
     }
     if (!argv.provider) throw new InputError('channel retry needs --provider to hand dead activities to again (or --list to only show them)', {}, { hint: 'pass the --provider the report ran with' });
-    const provider = await providerFrom(argv);
+    const name = argv.provider;
+    const provider = await providerFrom(argv, name);
     try {
-      refuseSimulatedOnRealEnvironment(argv.provider, connection!.target);
+      refuseSimulatedOnRealEnvironment(name, connection!.target);
       const summary = await new InteractionReporter({
         client: connection!.client,
         ledger,
@@ -342,7 +356,7 @@ async function receive(argv: ServerArgs): Promise<void> {
   }
 }
 
-async function serve(argv: Omit<ServerArgs, 'ledger'>): Promise<void> {
+async function serve(argv: Omit<ServerArgs, 'ledger' | 'format'>): Promise<void> {
   const connection = await openConnection(argv);
   try {
     const server = await startRealtimeAdapter({
@@ -361,12 +375,12 @@ async function serve(argv: Omit<ServerArgs, 'ledger'>): Promise<void> {
   }
 }
 
-type Subcommand = (channel: Argv) => Argv;
+type Subcommand = (channel: Argv<GlobalArgs>) => Argv<GlobalArgs>;
 
-const serverOptions = <T>(cmd: Argv<T>, defaultPort: number): Argv<T> =>
+const serverOptions = <T>(cmd: Argv<T>, defaultPort: number) =>
   cmd
     .option('port', { type: 'number', default: defaultPort, describe: 'TCP port (0 picks a free one)' })
-    .option('host', { type: 'string', default: '127.0.0.1', describe: 'Interface to bind. No authentication: bind another interface only behind a trusted proxy' }) as Argv<T>;
+    .option('host', { type: 'string', default: '127.0.0.1', describe: 'Interface to bind. No authentication: bind another interface only behind a trusted proxy' });
 
 /** `channel report`. */
 export const reportCommand: Subcommand = (channel) =>
@@ -385,7 +399,7 @@ export const reportCommand: Subcommand = (channel) =>
         .option('provider-concurrency', { type: 'number', default: 16, describe: 'Provider hand-offs in flight' })
         .example('$0 channel report --provider simulated', 'Report the embedded emulator\'s activities with the simulated provider')
         .example('$0 channel report --url https://contoso.crm.dynamics.com --provider ./sms-provider.js --follow', 'Run as a worker'),
-    (argv) => report(argv as unknown as ReportArgs),
+    handle('channel report', (argv) => report(argv)),
   );
 
 /** `channel retry`. */
@@ -398,7 +412,7 @@ export const retryCommand: Subcommand = (channel) =>
         .option('list', { type: 'boolean', default: false, describe: 'Only print the dead letters' })
         .example('$0 channel retry --list', 'Show what failed and why')
         .example('$0 channel retry --provider ./sms-provider.js', 'Hand dead activities to the provider again and resend dead reports'),
-    (argv) => retry(argv as unknown as RetryArgs),
+    handle('channel retry', (argv) => retry(argv)),
   );
 
 /** `channel receive`. */
@@ -411,7 +425,7 @@ export const receiveCommand: Subcommand = (channel) =>
         `$0 channel receive --port 7272`,
         'curl -H "content-type: application/json" -d \'{"activityId":"<row id>","responseType":"delivered"}\' http://127.0.0.1:7272/receipts',
       ),
-    (argv) => receive(argv as unknown as ServerArgs),
+    handle('channel receive', (argv) => receive(argv)),
   );
 
 /** `channel serve`. */
@@ -423,5 +437,5 @@ export const serveCommand: Subcommand = (channel) =>
       serverOptions(withConnectionOptions(cmd), 7373)
         .option('organization-id', { type: 'string', describe: 'OrganizationId for payloads without one (default: from WhoAmI)' })
         .example('$0 channel serve --port 7373', 'Listen on 127.0.0.1:7373'),
-    (argv) => serve(argv as unknown as ServerArgs),
+    handle('channel serve', (argv) => serve(argv)),
   );

@@ -11,6 +11,7 @@
  *   rule or differs in a column that cannot change; 3 for service errors.
  */
 import type { Argv } from 'yargs';
+import { handle, type GlobalArgs } from '../command.js';
 import {
   CHANNEL_API_KINDS,
   generateChannelApi,
@@ -29,7 +30,7 @@ import { formatError } from '../exit.js';
 import { FAIL_ON, LINT_FORMATS, finishLint, readInputFile, type LintFailOn, type LintFormat } from './channel.js';
 
 /** One `customapi` subcommand. */
-export type CustomApiSubcommand = (customapi: Argv) => Argv;
+export type CustomApiSubcommand = (customapi: Argv<GlobalArgs>) => Argv<GlobalArgs>;
 
 interface LintArgs {
   files: string[];
@@ -70,7 +71,7 @@ const lintCommand: CustomApiSubcommand = (customapi) =>
         .option('format', { alias: 'f', type: 'string', choices: LINT_FORMATS, default: 'text' as LintFormat, describe: 'Output format' })
         .option('fail-on', { type: 'string', choices: FAIL_ON, default: 'error' as LintFailOn, describe: 'Lowest severity that makes the exit code 1' })
         .example('$0 customapi lint apis/*.yaml --prefix cr65f', 'Lint specs, requiring the cr65f_ prefix'),
-    (argv) => lintFiles(argv as unknown as LintArgs),
+    handle('customapi lint', (argv) => lintFiles(argv)),
   );
 
 interface GenerateArgs {
@@ -99,7 +100,7 @@ const generateCommand: CustomApiSubcommand = (customapi) =>
         .option('format', { alias: 'f', type: 'string', choices: ['yaml', 'json'] as const, default: 'yaml' as const, describe: 'Output format' })
         .option('deep-insert', { type: 'boolean', default: false, describe: 'Print the POST customapis deep-insert body instead of the spec' })
         .example('$0 customapi generate outbound-channel --prefix cr65f > outbound.yaml', 'Write the outbound API spec'),
-    (argv) => generate(argv as unknown as GenerateArgs),
+    handle('customapi generate', (argv) => generate(argv)),
   );
 
 interface ApplyArgs extends ConnectionArgs {
@@ -147,14 +148,14 @@ const applyCommand: CustomApiSubcommand = (customapi) =>
         .option('dry-run', { type: 'boolean', default: false, describe: 'Say what would happen without writing' })
         .option('format', { alias: 'f', type: 'string', choices: ['text', 'json'] as const, default: 'text' as const, describe: 'Output format' })
         .example('$0 customapi apply outbound.yaml --solution ContosoSms', 'Create or update the outbound channel API'),
-    (argv) => apply(argv as unknown as ApplyArgs),
+    handle('customapi apply', (argv) => apply(argv)),
   );
 
 /** The `customapi` subcommands. */
 const CUSTOMAPI_SUBCOMMANDS: CustomApiSubcommand[] = [lintCommand, generateCommand, applyCommand];
 
 /** Register `journeyctl customapi` and its subcommands. */
-export default function register(cli: Argv): Argv {
+export default function register(cli: Argv<GlobalArgs>): Argv<GlobalArgs> {
   return cli.command('customapi', 'Dataverse custom API definitions: lint, generate and apply specs', (customapi) => {
     let parser = customapi;
     for (const subcommand of CUSTOMAPI_SUBCOMMANDS) parser = subcommand(parser);

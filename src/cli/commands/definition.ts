@@ -15,17 +15,7 @@ import { canonicalText, referenceRows, treeTitle, type ReferenceRow } from '../.
 import { writeOut } from '../context.js';
 import { ExitCode, ExitError } from '../exit.js';
 import { renderRows, withFormatOption, type Column, type OutputFormat } from '../render.js';
-
-interface FmtArgs {
-  file: string;
-  check: boolean;
-  write: boolean;
-  compact: boolean;
-}
-
-interface FileArgs {
-  file: string;
-}
+import { handle, type ArgsOf, type GlobalArgs } from '../command.js';
 
 /** Write a file through a temporary file and a rename, so a crash never leaves half a file. */
 async function writeFileAtomically(path: string, text: string): Promise<void> {
@@ -34,7 +24,7 @@ async function writeFileAtomically(path: string, text: string): Promise<void> {
   await rename(temporary, path);
 }
 
-async function runFmt(args: FmtArgs): Promise<void> {
+async function runFmt(args: ArgsOf<typeof fmtBuilder>): Promise<void> {
   if (args.check && args.write) throw new InputError('use --check or --write, not both', {}, { hint: 'see journeyctl definition fmt --help' });
   let stdinText: string | undefined;
   const readStdin = async (): Promise<string> => (stdinText ??= await readInputText(STDIN));
@@ -66,7 +56,7 @@ async function runFmt(args: FmtArgs): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // tree
 
-async function runTree(args: FileArgs): Promise<void> {
+async function runTree(args: { file: string }): Promise<void> {
   const document = await loadJourneyDocument(args.file);
   writeOut(renderDefinitionTree(document.definition, treeTitle(document)));
 }
@@ -82,7 +72,7 @@ const REFERENCE_COLUMNS: readonly Column<ReferenceRow>[] = [
   { header: 'ITEM', value: (r) => r.activityItemId ?? '' },
 ];
 
-async function runRefs(args: FileArgs & { format: OutputFormat }): Promise<void> {
+async function runRefs(args: { file: string; format: OutputFormat }): Promise<void> {
   const document = await loadJourneyDocument(args.file);
   writeOut(renderRows(referenceRows(document), args.format, REFERENCE_COLUMNS));
 }
@@ -92,55 +82,49 @@ async function runRefs(args: FileArgs & { format: OutputFormat }): Promise<void>
 const FILE_DESCRIPTION =
   'A workflow definition (JSON array, or the JSON string the Web API stores), a journey record, a validate request body, an exported journey folder, or a journey spec (YAML/JSON); - reads stdin';
 
-function fileArgument<T>(cli: Argv<T>): Argv<T & FileArgs> {
-  return cli
-    .positional('file', { type: 'string', demandOption: true, describe: FILE_DESCRIPTION })
-    .middleware((args) => {
-      // yargs hands a lone "-" positional over as an empty string; "-" means stdin.
-      const parsed = args as unknown as { file: unknown };
-      if (parsed.file === '' || parsed.file === true) parsed.file = STDIN;
-    }) as unknown as Argv<T & FileArgs>;
+/** The FILE positional; a lone `-` (which yargs hands over as an empty string) means stdin. */
+function fileArgument<T>(cli: Argv<T>) {
+  return cli.positional('file', {
+    type: 'string',
+    demandOption: true,
+    describe: FILE_DESCRIPTION,
+    coerce: (file: unknown): string => (file === '' || file === true ? STDIN : String(file)),
+  });
 }
 
-/** Registers `journeyctl definition fmt|tree|refs`. */
-export default function register(cli: Argv): Argv {
-  return cli.command('definition', 'Format, draw and inspect workflow definitions', (definition) =>
-    definition
-      .command(
-        'fmt <file>',
-        'Write a definition in the designer’s canonical shape and key order',
-        (fmt) =>
-          fileArgument(fmt)
-            .option('check', { type: 'boolean', default: false, describe: 'Print the file name and exit 1 when it is not canonical; write nothing' })
-            .option('write', { alias: 'w', type: 'boolean', default: false, describe: 'Rewrite the file in place (atomically) instead of printing' })
-            .option('compact', { type: 'boolean', default: false, describe: 'Definition files: one line, as the Web API stores it (default: indented by two spaces)' })
-            .example('$0 definition fmt journey.json', 'print the canonical form')
-            .example('$0 definition fmt --check journey.json', 'exit 1 if journey.json is not canonical (CI)')
-            .example('$0 definition fmt --write journey.json', 'rewrite journey.json in place')
-            .example('$0 definition fmt welcome.yaml', 'print the definition a spec compiles to')
-            .example('cat record.json | $0 definition fmt -', 'read stdin'),
-        (args) => runFmt(args as unknown as FmtArgs),
-      )
-      .command(
-        'tree <file>',
-        'Draw the journey as a tree: tiles, branches, names and referenced records',
-        (tree) =>
-          fileArgument(tree)
-            .example('$0 definition tree samples/definitions/all-tile-types.json', 'draw a definition')
-            .example('$0 definition tree samples/specs/welcome.yaml', 'draw what a spec compiles to'),
-        (args) => runTree(args as unknown as FileArgs),
-      )
-      .command(
-        'refs <file>',
-        'List the records the journey references (segments, emails, pages, forms, events, …)',
-        (refs) =>
-          withFormatOption(fileArgument(refs))
-            .example('$0 definition refs journey.json', 'a table')
-            .example('$0 definition refs --format json record.json', 'JSON for scripts'),
-        (args) => runRefs(args as unknown as FileArgs & { format: OutputFormat }),
-      )
-      .demandCommand(1, 'Name a definition command: fmt, tree or refs.')
-      .example('$0 definition tree journey.json', 'draw a journey')
-      .example('$0 definition refs --format json journey.json', 'list referenced records as JSON'),
-  );
-}
+const fmtBuilder = (fmt: Argv<GlobalArgs>) =>
+  fileArgument(fmt)
+    .option('check', { type: 'boolean', default: false, describe: 'Print the file name and exit 1 when it is not canonical; write nothing' })
+    .option('write', { alias: 'w', type: 'boolean', default: false, describe: 'Rewrite the file in place (atomically) instead of printing' })
+    .option('compact', { type: 'boolean', default: false, describe: 'Definition files: one line, as the Web API stores it (default: indented by two spaces)' })
+    .example('$0 definition fmt journey.json', 'print the canonical form')
+    .example('$0 definition fmt --check journey.json', 'exit 1 if journey.json is not canonical (CI)')
+    .example('$0 definition fmt --write journey.json', 'rewrite journey.json in place')
+    .example('$0 definition fmt welcome.yaml', 'print the definition a spec compiles to')
+    .example('cat record.json | $0 definition fmt -', 'read stdin');
+
+/** `journeyctl definition fmt|tree|refs`. */
+export const builder = (definition: Argv<GlobalArgs>) =>
+  definition
+    .command('fmt <file>', 'Write a definition in the designer’s canonical shape and key order', fmtBuilder, handle('definition fmt', runFmt))
+    .command(
+      'tree <file>',
+      'Draw the journey as a tree: tiles, branches, names and referenced records',
+      (tree) =>
+        fileArgument(tree)
+          .example('$0 definition tree samples/definitions/all-tile-types.json', 'draw a definition')
+          .example('$0 definition tree samples/specs/welcome.yaml', 'draw what a spec compiles to'),
+      handle('definition tree', runTree),
+    )
+    .command(
+      'refs <file>',
+      'List the records the journey references (segments, emails, pages, forms, events, …)',
+      (refs) =>
+        withFormatOption(fileArgument(refs))
+          .example('$0 definition refs journey.json', 'a table')
+          .example('$0 definition refs --format json record.json', 'JSON for scripts'),
+      handle('definition refs', runRefs),
+    )
+    .demandCommand(1, 'Name a definition command: fmt, tree or refs.')
+    .example('$0 definition tree journey.json', 'draw a journey')
+    .example('$0 definition refs --format json journey.json', 'list referenced records as JSON');

@@ -5,6 +5,8 @@
 import { createWriteStream, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
+import { handle, type GlobalArgs } from '../command.js';
+import { emit } from '../render.js';
 import { readDocument } from '../../io/readInput.js';
 import { InputError } from '../../errors.js';
 import {
@@ -28,11 +30,6 @@ export const DEFAULT_DATA_DIR = '.journeyctl';
 
 /** The port `emulator start` listens on unless `--port` or `DATAVERSE_EMULATOR_PORT` says otherwise. */
 export const DEFAULT_PORT = 7171;
-
-interface StoreArgs {
-  data: string;
-  quiet: boolean;
-}
 
 interface StartArgs {
   data?: string;
@@ -173,12 +170,17 @@ async function start(args: StartArgs): Promise<void> {
   }
 }
 
+/** `-f text|json` of the store commands' one-line result. */
+function withTextFormat<T>(yargs: Argv<T>) {
+  return yargs.option('format', { alias: 'f', type: 'string', choices: ['text', 'json'] as const, default: 'text' as const, describe: 'Output format' });
+}
+
 function storeOption<T>(yargs: Argv<T>) {
   return yargs.option('data', { type: 'string', default: DEFAULT_DATA_DIR, describe: 'Directory of the emulator store' });
 }
 
 /** Register `journeyctl emulator`. */
-export default function register(cli: Argv): Argv {
+export default function register(cli: Argv<GlobalArgs>): Argv<GlobalArgs> {
   return cli.command('emulator <command>', 'Run the Dataverse Web API emulator and manage its store', (emulator) =>
     emulator
       .command(
@@ -205,29 +207,29 @@ export default function register(cli: Argv): Argv {
             .example('$0 emulator start', 'Serve the store in ./.journeyctl on 127.0.0.1:7171, seeding it when empty')
             .example('$0 emulator start --in-memory --port 0 --no-seed', 'A throw-away, empty emulator on a free port')
             .example('$0 emulator start --limits limits.json --faults faults.json --fault-seed 42', 'With tight limits and replayable faults'),
-        (args) => start(args as unknown as StartArgs),
+        handle('emulator start', (args) => start(args)),
       )
       .command(
         'seed',
         'Add the sample data (segments, emails, contacts, a template, journeys…) that is missing from the store',
-        (yargs) => storeOption(yargs).example('$0 emulator seed --data .journeyctl', 'Seed the default store'),
-        async (args) => {
-          const created = await seedDataDir({ dataDir: resolve((args as unknown as StoreArgs).data) });
-          writeOut(`seeded ${created} records`);
-        },
+        (yargs) => withTextFormat(storeOption(yargs)).example('$0 emulator seed --data .journeyctl', 'Seed the default store'),
+        handle('emulator seed', async (args) => {
+          const created = await seedDataDir({ dataDir: resolve(args.data) });
+          emit({ data: { seeded: created }, text: () => `seeded ${created} records` }, args.format);
+        }),
       )
       .command(
         'reset',
         'Delete every row of the store (then seed it again with --seed)',
         (yargs) =>
-          storeOption(yargs)
+          withTextFormat(storeOption(yargs))
             .option('seed', { type: 'boolean', default: false, describe: 'Seed the sample data after the reset' })
             .example('$0 emulator reset', 'Empty the default store')
             .example('$0 emulator reset --seed', 'Back to the sample data only'),
-        async (args) => {
-          const seeded = await resetDataDir({ dataDir: resolve((args as unknown as StoreArgs).data) }, { seed: Boolean(args.seed) });
-          writeOut(seeded > 0 ? `reset; seeded ${seeded} records` : 'reset');
-        },
+        handle('emulator reset', async (args) => {
+          const seeded = await resetDataDir({ dataDir: resolve(args.data) }, { seed: args.seed });
+          emit({ data: { reset: true, seeded }, text: () => (seeded > 0 ? `reset; seeded ${seeded} records` : 'reset') }, args.format);
+        }),
       )
       .command(
         'export',
@@ -237,14 +239,14 @@ export default function register(cli: Argv): Argv {
             .option('out', { type: 'string', describe: 'Write to this file instead of stdout' })
             .example('$0 emulator export > store.json', 'Dump the default store')
             .example('$0 emulator export --data ./ci-store --out store.json', 'Dump another store to a file'),
-        async (args) => {
-          const data = (args as unknown as StoreArgs).data;
+        handle('emulator export', async (args) => {
+          const data = args.data;
           const dataDir = resolve(data);
           if (!existsSync(join(dataDir, STORE_FILE))) {
             throw new InputError(`there is no emulator store in ${data}`, { file: data }, { hint: 'pass --data DIR of an existing store, or run "journeyctl emulator seed" first' });
           }
           assertStoreNotServed(dataDir, 'export');
-          const out = typeof args.out === 'string' ? args.out : undefined;
+          const out = args.out;
           if (!out) {
             await exportDataDir({ dataDir }, (chunk) => process.stdout.write(chunk));
             return;
@@ -257,7 +259,7 @@ export default function register(cli: Argv): Argv {
           await exportDataDir({ dataDir }, (chunk) => stream.write(chunk));
           stream.end();
           await finished;
-        },
+        }),
       )
       .example('$0 emulator start --port 0 --in-memory', 'A throw-away emulator for one test run')
       .example('$0 emulator export --out store.json', 'Dump the default store')

@@ -32,13 +32,16 @@ import type { Finding } from '../../validation/finding.js';
 import { openConnection, withConnectionOptions, type Connection, type ConnectionArgs } from '../connection.js';
 import { writeErr, writeOut } from '../context.js';
 import { ExitCode, ExitError } from '../exit.js';
-import { renderJson, renderRows, renderYaml, withFormatOption, type Column, type OutputFormat } from '../render.js';
+import { emit, renderRows, withFormatOption, type Column, type CommandResult, type OutputFormat } from '../render.js';
+import type { GlobalArgs } from '../command.js';
+import { createProgress } from '../progress.js';
 
 /** Arguments every journeys subcommand receives. */
 interface CommonArgs extends ConnectionArgs {
   format: OutputFormat;
   verbose: boolean;
   quiet: boolean;
+  color: boolean;
 }
 
 /** The names of the subcommands, in help order. */
@@ -81,8 +84,9 @@ function statusLabel(code: number | undefined): string {
   return code === undefined ? '' : describeJourneyStatus(code);
 }
 
-function print(format: OutputFormat, data: unknown, table: () => string): void {
-  writeOut(format === 'json' ? renderJson(data) : format === 'yaml' ? renderYaml(data) : table());
+/** Print a command's data in its `--format` (the one renderer of every journeys subcommand). */
+function print<T>(format: OutputFormat, data: T, table: (data: T) => string, exitCode?: number): void {
+  emit({ data, text: table, ...(exitCode === undefined ? {} : { exitCode }) }, format);
 }
 
 /** A one-line summary of a record for list output. */
@@ -113,10 +117,6 @@ const FINDING_COLUMNS: Column<Finding>[] = [
   { header: 'MESSAGE', value: (f) => f.message },
 ];
 
-function printFindings(format: OutputFormat, findings: readonly Finding[]): void {
-  if (format === 'table' && findings.length === 0) return;
-  writeOut(renderRows(findings, format, FINDING_COLUMNS));
-}
 
 function definitionOf(record: JourneyRecord): WorkflowDefinition | undefined {
   if (!record.workflowDefinition) return undefined;
@@ -157,13 +157,14 @@ function keyValueTable(details: Record<string, unknown>): string {
 }
 
 /** A progress reporter for a poller: status changes on stderr, only on a terminal and without --quiet. */
+/** Status changes of a go-live or stop: one line each on stderr (nothing with --quiet). */
 function reportProgress(poller: JourneyPoller, argv: CommonArgs): void {
-  if (argv.quiet || !process.stderr.isTTY) return;
+  const progress = createProgress({ title: 'journey', quiet: argv.quiet, color: argv.color });
   let last: number | undefined;
   poller.onProgress((state) => {
     if (state.lastStatusCode !== undefined && state.lastStatusCode !== last) {
       last = state.lastStatusCode;
-      writeErr(`journey ${state.journeyId}: ${statusLabel(state.lastStatusCode)}`);
+      progress.step(`journey ${state.journeyId}: ${statusLabel(state.lastStatusCode)}`);
     }
   });
 }
@@ -187,6 +188,7 @@ const STATE_COLUMNS: Column<Record<string, unknown>>[] = [
   { header: 'STATUS', value: (r) => r.status },
 ];
 
+/** What a go-live or stop reads of its arguments. */
 interface TransitionArgs extends CommonArgs {
   journey: string;
   timeout: number;
@@ -195,14 +197,33 @@ interface TransitionArgs extends CommonArgs {
   'skip-online-validation'?: boolean;
 }
 
+/** What a go-live or stop produced: the operation's state and the findings that refused it. */
+interface TransitionOutcome {
+  state: Record<string, unknown> | undefined;
+  findings: readonly Finding[];
+}
+
+function transitionText(outcome: TransitionOutcome): string {
+  const parts: string[] = [];
+  if (outcome.state) parts.push(renderRows([outcome.state], 'table', STATE_COLUMNS));
+  if (outcome.findings.length > 0) parts.push(renderRows(outcome.findings, 'table', FINDING_COLUMNS));
+  return parts.join('\n');
+}
+
 /**
- * Run a go-live or stop: start it, then (unless `--no-wait`) poll until done. A failure prints
- * the findings or the last state on stdout before exiting 1.
+ * Run a go-live or stop: start it, then (unless `--no-wait`) poll until done. Returns what to
+ * print: the last state (and findings), with the error to end on when it failed or timed out.
  */
-async function runTransition(argv: TransitionArgs, operation: 'goLive' | 'stop'): Promise<void> {
+async function runTransition(argv: TransitionArgs, operation: 'goLive' | 'stop'): Promise<CommandResult<unknown>> {
   const timeoutInMs = Math.round(argv.timeout * 1000);
   if (!(timeoutInMs > 0)) throw new InputError(`--timeout must be a positive number of seconds, got ${argv.timeout}`, {}, { hint: 'e.g. --timeout 600' });
-  await withJourneys(
+  const result = (outcome: TransitionOutcome, error?: unknown): CommandResult<unknown> => ({
+    // Refused before it started: the findings are the data; otherwise the operation's state.
+    data: outcome.state ?? outcome.findings,
+    text: () => transitionText(outcome),
+    ...(error === undefined ? {} : { error }),
+  });
+  return withJourneys(
     argv,
     async (journeys) => {
       const id = await resolveJourneyId(journeys, argv.journey);
@@ -210,8 +231,7 @@ async function runTransition(argv: TransitionArgs, operation: 'goLive' | 'stop')
       const current = operation === 'goLive' ? (await journeys.readStatus(id)).statusCode : undefined;
       if (current === JourneyStatus.Live) {
         const row = { id, operation, result: 'already live', status: statusLabel(current), statusCode: current, lastPolledAt: null };
-        print(argv.format, row, () => `journey ${id} is already live (${statusLabel(current)}); nothing was changed`);
-        return;
+        return { data: row, text: () => `journey ${id} is already live (${statusLabel(current)}); nothing was changed` };
       }
       let poller: JourneyPoller;
       try {
@@ -221,28 +241,21 @@ async function runTransition(argv: TransitionArgs, operation: 'goLive' | 'stop')
             : await journeys.beginStop(id);
       } catch (error) {
         // Refused by the offline or online check: show what to fix, then exit 1.
-        if (error instanceof JourneyOperationFailedError) printFindings(argv.format, error.findings);
+        if (error instanceof JourneyOperationFailedError) return result({ state: undefined, findings: error.findings }, error);
         throw error;
       }
-      if (!argv.wait) {
-        print(argv.format, stateRow(poller.getOperationState()), () => renderRows([stateRow(poller.getOperationState())], 'table', STATE_COLUMNS));
-        return;
-      }
+      if (!argv.wait) return result({ state: stateRow(poller.getOperationState()), findings: [] });
       reportProgress(poller, argv);
       try {
         await poller.pollUntilDone({ timeoutInMs });
       } catch (error) {
-        const state = poller.getOperationState();
         if (error instanceof PollTimeoutError || error instanceof JourneyOperationFailedError) {
-          print(argv.format, stateRow(state), () => {
-            const findings = state.findings ?? [];
-            return renderRows([stateRow(state)], 'table', STATE_COLUMNS) + (findings.length > 0 ? `\n${renderRows(findings, 'table', FINDING_COLUMNS)}` : '');
-          });
+          const state = poller.getOperationState();
+          return result({ state: stateRow(state), findings: state.findings ?? [] }, error);
         }
         throw error;
       }
-      const done = stateRow(poller.getOperationState());
-      print(argv.format, done, () => renderRows([done], 'table', STATE_COLUMNS));
+      return result({ state: stateRow(poller.getOperationState()), findings: [] });
     },
     { pollIntervalInMs: Math.max(10, Math.round(argv['poll-interval'] * 1000)) },
   );
@@ -305,7 +318,7 @@ async function diffSide(reference: string, journeys: () => Promise<JourneyClient
   return { fields, definition };
 }
 
-function transitionOptions(y: Argv, what: string): Argv {
+function transitionOptions<T>(y: Argv<T>, what: string) {
   return y
     .positional('journey', { type: 'string', demandOption: true, describe: 'Journey id or exact name' })
     .option('timeout', { type: 'number', default: 600, describe: `Seconds to wait for the journey to ${what}; on timeout exit 1 with the last state` })
@@ -314,7 +327,7 @@ function transitionOptions(y: Argv, what: string): Argv {
 }
 
 /** Register `journeyctl journeys …`. */
-export default function register(cli: Argv): Argv {
+export default function register(cli: Argv<GlobalArgs>): Argv<GlobalArgs> {
   return cli.command(
     'journeys',
     'Customer journeys as code: list, get, create, apply, delete, go-live, stop, validate, export, import, diff',
@@ -332,8 +345,7 @@ export default function register(cli: Argv): Argv {
               .option('top', { type: 'number', describe: 'At most this many journeys' })
               .example('$0 journeys list', 'Every journey, as a table')
               .example('$0 journeys list --status Live --format json', 'Live journeys as JSON'),
-          async (args) => {
-            const argv = args as unknown as CommonArgs & { status?: string; name?: string; 'modified-since'?: string; owner?: string; top?: number };
+          async (argv) => {
             const status = argv.status === undefined ? undefined : parseStatus(argv.status);
             const rows = await withJourneys(
               argv,
@@ -364,8 +376,7 @@ export default function register(cli: Argv): Argv {
               .option('definition', { type: 'boolean', default: false, describe: 'Include the workflow definition (json/yaml)' })
               .example('$0 journeys get "Welcome series (draft)"', 'By name')
               .example('$0 journeys get 6628bbf7-3b1b-e911-a9b7-000d3a1e6adc --format json --definition', 'By id, with its definition'),
-          async (args) => {
-            const argv = args as unknown as CommonArgs & { journey: string; definition: boolean };
+          async (argv) => {
             const details = await withJourneys(
               argv,
               async (journeys) => journeyDetails(await journeys.get(await resolveJourneyId(journeys, argv.journey)), argv.definition),
@@ -383,8 +394,7 @@ export default function register(cli: Argv): Argv {
               .option('name', { type: 'string', describe: 'Name of the new journey (overrides the document)' })
               .example('$0 journeys create samples/specs/welcome.yaml', 'From a spec; names are resolved in the target')
               .example('$0 journeys create definition.json --name "My journey"', 'From a bare definition'),
-          async (args) => {
-            const argv = args as unknown as CommonArgs & { file: string; name?: string };
+          async (argv) => {
             const document = await loadJourneyDocument(argv.file);
             const created = await withJourneys(argv, async (journeys) => {
               const resolved = await resolveNames(journeys.client, { ...document, file: document.file });
@@ -411,21 +421,26 @@ export default function register(cli: Argv): Argv {
               .option('timeout', { type: 'number', default: 600, describe: 'Seconds to wait for each stop/go-live of a restart' })
               .example('$0 journeys apply journeys/*.yaml', 'Create or update every spec')
               .example('$0 journeys apply welcome.yaml --dry-run', 'Show the changes only'),
-          async (args) => {
-            const argv = args as unknown as CommonArgs & { files: string[]; id?: string; 'restart-live': boolean; 'dry-run': boolean; timeout: number };
+          async (argv) => {
             if (argv.id !== undefined && argv.files.length > 1) throw new InputError('--id names one journey; pass one file with it', {}, { hint: 'drop --id to match each file by name' });
             const documents: JourneyDocument[] = [];
             for (const file of argv.files) documents.push(await loadJourneyDocument(file));
             const results = await withJourneys(argv, async (journeys) => {
               const out: Record<string, unknown>[] = [];
-              for (const document of documents) {
-                const result = await applyJourney(journeys, document, {
-                  ...(argv.id === undefined ? {} : { id: argv.id }),
-                  restartLive: argv['restart-live'],
-                  dryRun: argv['dry-run'],
-                  timeoutInMs: Math.round(argv.timeout * 1000),
-                });
-                out.push({ file: document.file, ...result, ...(argv['dry-run'] ? { dryRun: true } : {}) });
+              const progress = createProgress({ title: 'apply', quiet: argv.quiet || documents.length < 2, color: argv.color });
+              try {
+                for (const [index, document] of documents.entries()) {
+                  const result = await applyJourney(journeys, document, {
+                    ...(argv.id === undefined ? {} : { id: argv.id }),
+                    restartLive: argv['restart-live'],
+                    dryRun: argv['dry-run'],
+                    timeoutInMs: Math.round(argv.timeout * 1000),
+                  });
+                  out.push({ file: document.file, ...result, ...(argv['dry-run'] ? { dryRun: true } : {}) });
+                  progress.update(index + 1, documents.length, document.file, `applied ${index + 1}/${documents.length}: ${document.file}`);
+                }
+              } finally {
+                progress.stop();
               }
               return out;
             });
@@ -446,8 +461,7 @@ export default function register(cli: Argv): Argv {
             y
               .positional('journey', { type: 'string', demandOption: true, describe: 'Journey id or exact name' })
               .example('$0 journeys delete "Old test journey"', 'By name'),
-          async (args) => {
-            const argv = args as unknown as CommonArgs & { journey: string };
+          async (argv) => {
             const id = await withJourneys(argv, async (journeys) => {
               const key = await resolveJourneyId(journeys, argv.journey);
               await journeys.delete(key);
@@ -464,13 +478,13 @@ export default function register(cli: Argv): Argv {
               .option('skip-online-validation', { type: 'boolean', default: false, describe: 'Do not run msdyncrm_CustomerJourneyValidate first' })
               .example('$0 journeys go-live "Welcome series (draft)"', 'Validate, go live, wait up to 10 minutes')
               .example('$0 journeys go-live 6628bbf7-3b1b-e911-a9b7-000d3a1e6adc --timeout 60 --format json', 'Wait a minute; the last state as JSON'),
-          (args) => runTransition(args as unknown as TransitionArgs, 'goLive'),
+          async (argv) => emit(await runTransition(argv, 'goLive'), argv.format),
         )
         .command(
           'stop <journey>',
           'Stop a Live journey and wait for Stopped',
           (y) => transitionOptions(y, 'stop').example('$0 journeys stop "Monthly newsletter"', 'Stop and wait'),
-          (args) => runTransition(args as unknown as TransitionArgs, 'stop'),
+          async (argv) => emit(await runTransition(argv, 'stop'), argv.format),
         )
         .command(
           'validate <journey>',
@@ -479,14 +493,10 @@ export default function register(cli: Argv): Argv {
             y
               .positional('journey', { type: 'string', demandOption: true, describe: 'Journey id or exact name (files: journeyctl validate --online)' })
               .example('$0 journeys validate "Welcome series (draft)"', 'Findings as a table; exit 1 on errors'),
-          async (args) => {
-            const argv = args as unknown as CommonArgs & { journey: string };
+          async (argv) => {
             const result = await withJourneys(argv, async (journeys) => journeys.validate(await resolveJourneyId(journeys, argv.journey)), { readOnly: true });
-            if (argv.format === 'table') {
-              writeOut(`result: ${result.result}`);
-              printFindings('table', result.findings);
-            } else print(argv.format, result, () => '');
-            if (result.findings.some((f) => f.severity === 'error')) throw new ExitError(ExitCode.Failure);
+            const failed = result.findings.some((f) => f.severity === 'error');
+            print(argv.format, result, (r) => [`result: ${r.result}`, ...(r.findings.length > 0 ? [renderRows(r.findings, 'table', FINDING_COLUMNS)] : [])].join('\n'), failed ? ExitCode.Failure : undefined);
           },
         )
         .command(
@@ -500,8 +510,7 @@ export default function register(cli: Argv): Argv {
               .option('status', { type: 'string', describe: 'With --all: only this status' })
               .example('$0 journeys export --all --out journeys/', 'Every journey, one folder each')
               .example('$0 journeys export "Welcome series (draft)" --out exported/', 'One journey'),
-          async (args) => {
-            const argv = args as unknown as CommonArgs & { journeys: string[]; out: string; all: boolean; status?: string };
+          async (argv) => {
             if (!argv.all && argv.journeys.length === 0) throw new InputError('name the journeys to export, or pass --all', {}, { hint: 'e.g. journeyctl journeys export --all --out journeys/' });
             const status = argv.status === undefined ? undefined : parseStatus(argv.status);
             const rows = await withJourneys(
@@ -511,9 +520,15 @@ export default function register(cli: Argv): Argv {
                 for (const reference of argv.journeys) ids.push(await resolveJourneyId(journeys, reference));
                 if (argv.all) for await (const record of journeys.list(status === undefined ? {} : { status })) if (record.id && !ids.includes(record.id)) ids.push(record.id);
                 const out: Record<string, unknown>[] = [];
-                for (const id of ids) {
-                  const written = await exportJourney(journeys.client, id, resolve(argv.out));
-                  out.push({ id, folder: written.folder, files: written.files.map((f) => ({ path: f.path, sha256: f.sha256, bytes: f.bytes })) });
+                const progress = createProgress({ title: 'export', quiet: argv.quiet, color: argv.color });
+                try {
+                  for (const [index, id] of ids.entries()) {
+                    const written = await exportJourney(journeys.client, id, resolve(argv.out));
+                    out.push({ id, folder: written.folder, files: written.files.map((f) => ({ path: f.path, sha256: f.sha256, bytes: f.bytes })) });
+                    progress.update(index + 1, ids.length, id, `exported ${index + 1}/${ids.length}: ${written.folder}`);
+                  }
+                } finally {
+                  progress.stop();
                 }
                 return out;
               },
@@ -536,8 +551,7 @@ export default function register(cli: Argv): Argv {
               .option('dry-run', { type: 'boolean', default: false, describe: 'Print the plan (actions and reference mapping), write nothing' })
               .example('$0 journeys import journeys/ --dry-run', 'What would be created, updated and remapped')
               .example('$0 journeys import journeys/ --url https://contoso-test.crm4.dynamics.com', 'Into another environment'),
-          async (args) => {
-            const argv = args as unknown as CommonArgs & { folders: string[]; 'dry-run': boolean };
+          async (argv) => {
             const folders = await exportFolders(argv.folders);
             const result = await withJourneys(argv, (journeys) => importJourneys(journeys.client, folders, { dryRun: argv['dry-run'] }), { readOnly: argv['dry-run'] });
             print(argv.format, result, () => planLines(result.plans, result.dryRun));
@@ -556,8 +570,7 @@ export default function register(cli: Argv): Argv {
               .positional('b', { type: 'string', demandOption: true, describe: 'After: likewise' })
               .example('$0 journeys diff exported/welcome-1a2b3c4d "Welcome series (draft)"', 'Local export against the environment')
               .example('$0 journeys diff old/definition.json new/definition.json', 'Two files, no connection needed'),
-          async (args) => {
-            const argv = args as unknown as CommonArgs & { a: string; b: string };
+          async (argv) => {
             let connection: Connection | undefined;
             let journeys: JourneyClient | undefined;
             const remote = async () => {
@@ -574,8 +587,7 @@ export default function register(cli: Argv): Argv {
               await (connection as Connection | undefined)?.close();
             }
             const same = isSameJourney(diff);
-            print(argv.format, { same, ...diff }, () => (same ? 'no differences' : formatJourneyDiff(diff).join('\n')));
-            if (!same) throw new ExitError(ExitCode.Failure);
+            print(argv.format, { same, ...diff }, () => (same ? 'no differences' : formatJourneyDiff(diff).join('\n')), same ? undefined : ExitCode.Failure);
           },
         )
         .demandCommand(1, `Name a journeys subcommand: ${JOURNEYS_SUBCOMMANDS.join(', ')}.`)

@@ -13,6 +13,7 @@ import { queryFiles, type QueryFileResult } from '../../validation/query.js';
 import { writeErr, writeOut } from '../context.js';
 import { ExitCode, ExitError } from '../exit.js';
 import { withStdin } from '../validateInputs.js';
+import { handle, type ArgsOf, type GlobalArgs } from '../command.js';
 
 /** Text output: one line per match, `path pointer value`. */
 export function formatQueryText(result: QueryFileResult): string {
@@ -20,13 +21,16 @@ export function formatQueryText(result: QueryFileResult): string {
   return result.matches.map((match) => `${result.path}\t${match.pointer || '/'}\t${JSON.stringify(match.value)}\n`).join('');
 }
 
-interface QueryArgs {
-  jsonpath: string;
-  paths: string[];
-  format: 'json' | 'text';
-}
+/** Options and positionals of `journeyctl query`. */
+export const builder = (command: Argv<GlobalArgs>) =>
+  command
+    .positional('jsonpath', { type: 'string', demandOption: true, describe: 'JSONPath over the definition (no script expressions)' })
+    .positional('paths', { type: 'string', array: true, default: [] as string[], describe: 'Files, folders or globs; - reads standard input' })
+    .option('format', { alias: 'f', type: 'string', choices: ['json', 'text'] as const, default: 'text' as const, describe: 'Output format' })
+    .example("$0 query '$[*].ActivityTypeId' journeys/", 'List the tile types of every journey');
 
-async function runQuery(argv: QueryArgs): Promise<void> {
+/** Text streams a line per match as files are read; json prints one array at the end. */
+export const handler = handle('query', async (argv: ArgsOf<typeof builder>) => {
   const matched: { path: string; matches: unknown[] }[] = [];
   const errors: InputError[] = [];
   for await (const result of queryFiles(argv.jsonpath, withStdin(argv.paths))) {
@@ -37,19 +41,4 @@ async function runQuery(argv: QueryArgs): Promise<void> {
   if (argv.format === 'json') writeOut(JSON.stringify(matched, null, 2));
   for (const error of errors) writeErr(`error: ${error.message} (${describeLocation(error.location)})`);
   if (errors.length > 0) throw new ExitError(ExitCode.Usage);
-}
-
-/** Register `journeyctl query`. */
-export default function register(cli: Argv): Argv {
-  return cli.command(
-    'query <jsonpath> [paths..]',
-    'Print what a JSONPath selects in each journey definition',
-    (command) =>
-      command
-        .positional('jsonpath', { type: 'string', demandOption: true, describe: 'JSONPath over the definition (no script expressions)' })
-        .positional('paths', { type: 'string', array: true, default: [], describe: 'Files, folders or globs; - reads standard input' })
-        .option('format', { alias: 'f', type: 'string', choices: ['json', 'text'] as const, default: 'text' as const, describe: 'Output format' })
-        .example("$0 query '$[*].ActivityTypeId' journeys/", 'List the tile types of every journey'),
-    async (argv) => runQuery(argv as unknown as QueryArgs),
-  );
-}
+});

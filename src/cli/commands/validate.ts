@@ -21,10 +21,11 @@ import { applyRuleFlags, defaultConfig, findConfigFile, loadValidationConfig } f
 import { validateFiles, type Baseline, type ValidationRun } from '../../validation/files.js';
 import { FORMATS, githubSummaryWriter, reportWriter, type FormatName, type ReportWriter } from '../../validation/formatters/index.js';
 import { failsOn, type FailOn } from '../../validation/report.js';
-import { startOnlineRun, withOnlineOptions, type OnlineValidateArgs } from '../onlineValidate.js';
+import { startOnlineRun, withOnlineOptions } from '../onlineValidate.js';
 import { withStdin } from '../validateInputs.js';
 import { useColor, writeErr } from '../context.js';
 import { ExitCode, ExitError } from '../exit.js';
+import { handle, type ArgsOf, type GlobalArgs } from '../command.js';
 
 /** Parse `--output FMT=FILE` flags. */
 export function parseOutputs(flags: readonly string[]): Map<FormatName, string> {
@@ -51,20 +52,6 @@ function toolVersion(): string | undefined {
 async function loadBaseline(path: string): Promise<Baseline> {
   const document = await loadJourneyDocument(path);
   return { definition: document.definition, ...(document.fields ? { fields: document.fields } : {}), file: document.definitionFile };
-}
-
-interface ValidateArgs extends OnlineValidateArgs {
-  online: boolean;
-  paths: string[];
-  format: FormatName[];
-  output: string[];
-  'fail-on': FailOn;
-  baseline?: string;
-  config?: string;
-  rule: string[];
-  quiet: boolean;
-  verbose: boolean;
-  color: boolean;
 }
 
 /** Where one format goes: standard output, or a file written through a temporary file and renamed at the end. */
@@ -167,23 +154,21 @@ async function runValidate(argv: ValidateArgs): Promise<void> {
   if (failing) throw new ExitError(ExitCode.Failure);
 }
 
-/** Register `journeyctl validate`. */
-export default function register(cli: Argv): Argv {
-  return cli.command(
-    'validate [paths..]',
-    'Check journey definitions, records, exports and specs offline (rules: docs/rules.md)',
-    (command) =>
-      withOnlineOptions(command)
-        .positional('paths', { type: 'string', array: true, default: [], describe: 'Files, folders or globs; - reads standard input' })
-        .option('format', { alias: 'f', type: 'string', array: true, nargs: 1, choices: FORMATS, default: [], describe: 'Output format (repeatable): text (default), json, sarif, junit, github' })
-        .option('output', { alias: 'o', type: 'string', array: true, nargs: 1, default: [], describe: 'Write a format to a file: FORMAT=FILE (repeatable)' })
-        .option('fail-on', { type: 'string', choices: ['error', 'warning', 'never'] as const, default: 'error' as FailOn, describe: 'Lowest severity that makes the exit code 1' })
-        .option('baseline', { type: 'string', describe: 'The journey as stored now; enables the change rules (locks by status)' })
-        .option('config', { type: 'string', describe: 'Configuration file (default: nearest .journeyctl.json)' })
-        .option('rule', { type: 'string', array: true, nargs: 1, default: [], describe: 'Set a rule severity: id=off|info|warning|error (repeatable)' })
-        .example('$0 validate journeys/ --format sarif --output sarif=journeys.sarif', 'Validate a folder and write SARIF for code scanning')
-        .example('$0 validate journey.json --baseline stored.json', 'Check what a Live-editable journey may change')
-        .example('$0 validate journey.json --online --url https://contoso.crm4.dynamics.com', "Ask the server's msdyncrm_CustomerJourneyValidate (exit 3 where outbound marketing was removed)"),
-    async (argv) => runValidate(argv as unknown as ValidateArgs),
-  );
-}
+/** Options and positionals of `journeyctl validate`. */
+export const builder = (command: Argv<GlobalArgs>) =>
+  withOnlineOptions(command)
+    .positional('paths', { type: 'string', array: true, default: [] as string[], describe: 'Files, folders or globs; - reads standard input' })
+    .option('format', { alias: 'f', type: 'string', array: true, nargs: 1, choices: FORMATS, default: [] as FormatName[], describe: 'Output format (repeatable): text (default), json, sarif, junit, github' })
+    .option('output', { alias: 'o', type: 'string', array: true, nargs: 1, default: [] as string[], describe: 'Write a format to a file: FORMAT=FILE (repeatable)' })
+    .option('fail-on', { type: 'string', choices: ['error', 'warning', 'never'] as const, default: 'error' as FailOn, describe: 'Lowest severity that makes the exit code 1' })
+    .option('baseline', { type: 'string', describe: 'The journey as stored now; enables the change rules (locks by status)' })
+    .option('config', { type: 'string', describe: 'Configuration file (default: nearest .journeyctl.json)' })
+    .option('rule', { type: 'string', array: true, nargs: 1, default: [] as string[], describe: 'Set a rule severity: id=off|info|warning|error (repeatable)' })
+    .example('$0 validate journeys/ --format sarif --output sarif=journeys.sarif', 'Validate a folder and write SARIF for code scanning')
+    .example('$0 validate journey.json --baseline stored.json', 'Check what a Live-editable journey may change')
+    .example('$0 validate journey.json --online --url https://contoso.crm4.dynamics.com', "Ask the server's msdyncrm_CustomerJourneyValidate (exit 3 where outbound marketing was removed)");
+
+type ValidateArgs = ArgsOf<typeof builder>;
+
+/** Runs `journeyctl validate`. */
+export const handler = handle('validate', runValidate);

@@ -1,0 +1,103 @@
+/**
+ * `journeyctl auth create|list|select|delete`: saved connections (URL, auth method, tenant and
+ * client id; never a secret) in the user's config folder. The selected one is the target of
+ * every command when no `--url`, `DATAVERSE_URL` or `journeyctl.config.json` names one.
+ */
+import type { Argv } from 'yargs';
+import { InputError } from '../../errors.js';
+import { handle, type GlobalArgs } from '../command.js';
+import { AUTH_MODES } from '../config.js';
+import { writeErr } from '../context.js';
+import { emit, renderTable, withFormatOption } from '../render.js';
+import { checkConnection, readSavedConnections, writeSavedConnections, type SavedConnection } from '../savedConnections.js';
+
+/** `auth list` rows. */
+interface ConnectionRow extends SavedConnection {
+  selected: boolean;
+}
+
+function notFound(name: string): InputError {
+  return new InputError(`no saved connection is named ${JSON.stringify(name)}`, {}, { hint: 'list them with journeyctl auth list' });
+}
+
+/** `journeyctl auth …`. */
+export const builder = (auth: Argv<GlobalArgs>) =>
+  auth
+    .command(
+      'create',
+      'Save a connection (and select it): URL, auth method, tenant and client id; never a secret',
+      (y) =>
+        y
+          .option('name', { type: 'string', demandOption: true, describe: 'Name of the connection' })
+          .option('url', { type: 'string', demandOption: true, describe: 'Dataverse environment URL' })
+          .option('auth', { type: 'string', choices: AUTH_MODES, default: 'device-code' as const, describe: 'How to sign in' })
+          .option('tenant', { type: 'string', describe: 'Entra ID tenant id' })
+          .option('client-id', { type: 'string', describe: 'Application (client) id' })
+          .option('select', { type: 'boolean', default: true, describe: 'Select it (--no-select keeps the current one)' })
+          .example('$0 auth create --name contoso-dev --url https://contoso-dev.crm4.dynamics.com --auth device-code', 'Save and select'),
+      handle('auth create', (argv) => {
+        const connection = checkConnection({
+          name: argv.name,
+          url: argv.url,
+          auth: argv.auth,
+          ...(argv.tenant ? { tenantId: argv.tenant } : {}),
+          ...(argv['client-id'] ? { clientId: argv['client-id'] } : {}),
+        });
+        const data = readSavedConnections();
+        const replaced = data.connections.some((c) => c.name === connection.name);
+        const connections = [...data.connections.filter((c) => c.name !== connection.name), connection];
+        const selected = argv.select ? connection.name : data.selected;
+        const file = writeSavedConnections({ ...(selected !== undefined ? { selected } : {}), connections });
+        if (!argv.quiet) writeErr(`${replaced ? 'replaced' : 'saved'} ${JSON.stringify(connection.name)}${argv.select ? ' (selected)' : ''} in ${file}`);
+      }),
+    )
+    .command(
+      'list',
+      'List the saved connections; * marks the selected one',
+      (y) => withFormatOption(y).example('$0 auth list --format json', 'As JSON'),
+      handle('auth list', (argv) => {
+        const data = readSavedConnections();
+        const rows: ConnectionRow[] = data.connections.map((c) => ({ ...c, selected: c.name === data.selected }));
+        emit(
+          {
+            data: rows,
+            text: (r) =>
+              r.length === 0
+                ? 'no saved connections (journeyctl auth create)'
+                : renderTable(r, [
+                    { header: '', value: (c) => (c.selected ? '*' : '') },
+                    { header: 'NAME', value: (c) => c.name },
+                    { header: 'URL', value: (c) => c.url },
+                    { header: 'AUTH', value: (c) => c.auth },
+                    { header: 'TENANT', value: (c) => c.tenantId ?? '' },
+                    { header: 'CLIENT ID', value: (c) => c.clientId ?? '' },
+                  ]),
+          },
+          argv.format,
+        );
+      }),
+    )
+    .command(
+      'select <name>',
+      'Use this saved connection when no --url, DATAVERSE_URL or journeyctl.config.json names one',
+      (y) => y.positional('name', { type: 'string', demandOption: true, describe: 'Connection name' }),
+      handle('auth select', (argv) => {
+        const data = readSavedConnections();
+        if (!data.connections.some((c) => c.name === argv.name)) throw notFound(argv.name);
+        writeSavedConnections({ ...data, selected: argv.name });
+        if (!argv.quiet) writeErr(`selected ${JSON.stringify(argv.name)}`);
+      }),
+    )
+    .command(
+      'delete <name>',
+      'Delete a saved connection',
+      (y) => y.positional('name', { type: 'string', demandOption: true, describe: 'Connection name' }),
+      handle('auth delete', (argv) => {
+        const data = readSavedConnections();
+        if (!data.connections.some((c) => c.name === argv.name)) throw notFound(argv.name);
+        const selected = data.selected === argv.name ? undefined : data.selected;
+        writeSavedConnections({ ...(selected !== undefined ? { selected } : {}), connections: data.connections.filter((c) => c.name !== argv.name) });
+        if (!argv.quiet) writeErr(`deleted ${JSON.stringify(argv.name)}`);
+      }),
+    )
+    .demandCommand(1, 'Name an auth subcommand: create, list, select or delete.');

@@ -1,0 +1,106 @@
+/**
+ * Saved connections (`journeyctl auth create|list|select|delete`), as pac keeps its auth
+ * profiles: a name, the environment URL, the auth method, tenant and client id, never a secret.
+ * They live in the user's config folder: `$XDG_CONFIG_HOME/journeyctl` (default `~/.config`),
+ * `%APPDATA%\journeyctl` on Windows. The selected one is used when neither `--url`,
+ * `DATAVERSE_URL` nor a `journeyctl.config.json` names an environment.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { InputError, pointer } from '../errors.js';
+import { AUTH_MODES, type AuthMode } from './config.js';
+
+/** One saved connection. */
+export interface SavedConnection {
+  name: string;
+  url: string;
+  auth: AuthMode;
+  tenantId?: string;
+  clientId?: string;
+}
+
+/** The file's content. */
+export interface SavedConnections {
+  selected?: string;
+  connections: SavedConnection[];
+}
+
+/** The user's journeyctl config folder. */
+export function configFolder(env: Readonly<Record<string, string | undefined>> = process.env, platform: NodeJS.Platform = process.platform): string {
+  if (platform === 'win32' && env.APPDATA) return join(env.APPDATA, 'journeyctl');
+  if (env.XDG_CONFIG_HOME) return join(env.XDG_CONFIG_HOME, 'journeyctl');
+  return join(env.HOME ?? homedir(), '.config', 'journeyctl');
+}
+
+/** The file of saved connections. */
+export function connectionsFile(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  return join(configFolder(env), 'connections.json');
+}
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** Read the saved connections (none when the file does not exist). */
+export function readSavedConnections(env: Readonly<Record<string, string | undefined>> = process.env): SavedConnections {
+  const file = connectionsFile(env);
+  if (!existsSync(file)) return { connections: [] };
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
+  } catch (error) {
+    throw new InputError(`the saved connections are not valid JSON: ${(error as Error).message}`, { file }, { hint: 'fix or delete the file, then journeyctl auth create again' });
+  }
+  const data = value as Partial<SavedConnections> | null;
+  if (!data || typeof data !== 'object' || !Array.isArray(data.connections)) {
+    throw new InputError('the saved connections file has no "connections" array', { file, pointer: '/connections' }, { hint: 'fix or delete the file' });
+  }
+  data.connections.forEach((c, i) => {
+    if (!c || typeof c.name !== 'string' || typeof c.url !== 'string' || !(AUTH_MODES as readonly string[]).includes(c.auth)) {
+      throw new InputError('a saved connection needs a name, a url and a known auth method', { file, pointer: pointer('connections', String(i)) }, { hint: 'fix or delete the file' });
+    }
+  });
+  return { ...(typeof data.selected === 'string' ? { selected: data.selected } : {}), connections: data.connections };
+}
+
+/** Write the saved connections (through a temporary file and a rename). */
+export function writeSavedConnections(data: SavedConnections, env: Readonly<Record<string, string | undefined>> = process.env): string {
+  const file = connectionsFile(env);
+  mkdirSync(configFolder(env), { recursive: true });
+  const temporary = `${file}.${process.pid}.tmp`;
+  // Only the known, non-secret keys are written.
+  const clean: SavedConnections = {
+    ...(data.selected !== undefined ? { selected: data.selected } : {}),
+    connections: data.connections.map((c) => ({
+      name: c.name,
+      url: c.url,
+      auth: c.auth,
+      ...(c.tenantId ? { tenantId: c.tenantId } : {}),
+      ...(c.clientId ? { clientId: c.clientId } : {}),
+    })),
+  };
+  writeFileSync(temporary, `${JSON.stringify(clean, null, 2)}\n`, { encoding: 'utf8', mode: 0o600 });
+  renameSync(temporary, file);
+  return file;
+}
+
+/** Check a connection's name and URL. */
+export function checkConnection(connection: SavedConnection): SavedConnection {
+  if (!NAME.test(connection.name)) {
+    throw new InputError(`invalid connection name ${JSON.stringify(connection.name)}`, {}, { hint: 'use letters, digits, dot, dash and underscore (up to 64)' });
+  }
+  let url: URL;
+  try {
+    url = new URL(connection.url);
+  } catch {
+    throw new InputError(`--url ${JSON.stringify(connection.url)} is not a URL`, {}, { hint: 'e.g. --url https://contoso.crm4.dynamics.com' });
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InputError(`--url must be http(s), got ${url.protocol}`, {});
+  if (url.username || url.password) throw new InputError('--url must not carry a user name or password', {}, { hint: 'secrets never go into saved connections' });
+  return connection;
+}
+
+/** The selected connection, if any. */
+export function selectedConnection(env: Readonly<Record<string, string | undefined>> = process.env): SavedConnection | undefined {
+  const data = readSavedConnections(env);
+  return data.selected === undefined ? undefined : data.connections.find((c) => c.name === data.selected);
+}
