@@ -25,6 +25,8 @@ function userProject(): string {
   const dir = mkdtempSync(join(tmpdir(), 'journeyctl-doc-blocks-'));
   mkdirSync(join(dir, 'node_modules'));
   symlinkSync(repoRoot, join(dir, 'node_modules', 'journeyctl'), 'dir');
+  // journeyctl's own dependencies a user's code may import too (installed beside it by npm).
+  symlinkSync(join(repoRoot, 'node_modules', '@azure'), join(dir, 'node_modules', '@azure'), 'dir');
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'doc-blocks', private: true, type: 'module' }));
   writeFileSync(
     join(dir, 'tsconfig.json'),
