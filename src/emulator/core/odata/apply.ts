@@ -13,6 +13,7 @@ import type { ResolvedEntity, ResolvedRegistry } from '../entities/registry.js';
 import type { EmulatorStore } from '../store.js';
 import type { AttributeDefinition, RowValues } from '../types.js';
 import { compileFilter, parseFilter, resolveProperty, type PropertyAccess, type RowPredicate } from './filter.js';
+import { splitTopLevel } from './query.js';
 
 /** Rows an aggregate may read (AggregateQueryRecordLimit). */
 export const AGGREGATE_RECORD_LIMIT = 50_000;
@@ -50,25 +51,8 @@ export interface ApplyPlan {
   aggregates: AggregateExpression[];
 }
 
-/** Splits on `separator` outside parentheses and quotes. */
-function splitTopLevel(text: string, separator: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let quoted = false;
-  let current = '';
-  for (const char of text) {
-    if (char === "'") quoted = !quoted;
-    else if (!quoted && char === '(') depth++;
-    else if (!quoted && char === ')') depth--;
-    if (char === separator && depth === 0 && !quoted) {
-      parts.push(current);
-      current = '';
-    } else current += char;
-  }
-  if (depth !== 0 || quoted) throw badRequest(`Unbalanced parentheses or quotes in $apply '${text.slice(0, 200)}'.`);
-  parts.push(current);
-  return parts;
-}
+/** `splitTopLevel` of the query options, naming `$apply` in its error. */
+const splitApply = (text: string, separator: string): string[] => splitTopLevel(text, separator, '$apply');
 
 /** `name(inner)` -> inner, or undefined when `text` is not a call of `name`. */
 function callOf(text: string, name: string): string | undefined {
@@ -80,7 +64,7 @@ function callOf(text: string, name: string): string | undefined {
 const ALIAS = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 function parseAggregates(text: string, entity: ResolvedEntity): AggregateExpression[] {
-  return splitTopLevel(text, ',').map((item) => {
+  return splitApply(text, ',').map((item) => {
     const words = item.trim().split(/\s+/);
     if (words.length === 3 && words[0] === '$count' && words[1] === 'as') {
       if (!ALIAS.test(words[2]!)) throw badRequest(`The alias '${words[2]}' in $apply is not a valid name.`);
@@ -142,7 +126,7 @@ export function parseApply(
   if (text.trim() === '') throw badRequest('The $apply query option is empty.');
   const plan: ApplyPlan = { filters: [], filterTexts: [], aggregates: [] };
   let aggregated = false;
-  for (const step of splitTopLevel(text, '/')) {
+  for (const step of splitApply(text, '/')) {
     if (aggregated) throw notImplemented(`a transformation after groupby or aggregate in $apply ('${step.trim().slice(0, 100)}')`);
     const filter = callOf(step, 'filter');
     if (filter !== undefined) {
@@ -158,10 +142,10 @@ export function parseApply(
     }
     const groupBy = callOf(step, 'groupby');
     if (groupBy !== undefined) {
-      const parts = splitTopLevel(groupBy, ',');
+      const parts = splitApply(groupBy, ',');
       const properties = callOf(parts[0] ?? '', '');
       if (properties === undefined || parts.length > 2) throw badRequest(`The groupby transformation '${step.trim()}' is not valid; write groupby((col1,col2)) or groupby((col1),aggregate(...)).`);
-      plan.groupBy = splitTopLevel(properties, ',').map((name) => parseGroupProperty(name.trim(), entity, registry, read));
+      plan.groupBy = splitApply(properties, ',').map((name) => parseGroupProperty(name.trim(), entity, registry, read));
       if (parts.length === 2) {
         const inner = callOf(parts[1]!, 'aggregate');
         if (inner === undefined) throw notImplemented(`the transformation '${parts[1]!.trim().slice(0, 100)}' inside groupby`);

@@ -83,8 +83,8 @@ export interface QueryOptions {
   skipToken?: string;
 }
 
-/** Splits on `separator` outside parentheses and quotes. */
-export function splitTopLevel(text: string, separator: string): string[] {
+/** Splits on `separator` outside parentheses and quotes; `option` names the query option in the error. */
+export function splitTopLevel(text: string, separator: string, option?: string): string[] {
   const parts: string[] = [];
   let depth = 0;
   let quoted = false;
@@ -98,7 +98,7 @@ export function splitTopLevel(text: string, separator: string): string[] {
       current = '';
     } else current += char;
   }
-  if (depth !== 0 || quoted) throw badRequest(`Unbalanced parentheses or quotes in '${text.slice(0, 200)}'.`);
+  if (depth !== 0 || quoted) throw badRequest(`Unbalanced parentheses or quotes in ${option === undefined ? '' : `${option} `}'${text.slice(0, 200)}'.`);
   parts.push(current);
   return parts;
 }
