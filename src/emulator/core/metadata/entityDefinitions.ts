@@ -3,7 +3,7 @@
  * (`EntityDefinitions(LogicalName='x')?$select=EntitySetName`, DWA's `useEntityNames`).
  * https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query-metadata-web-api
  */
-import { nameBasedGuid } from '../../../util/guid.js';
+import { entitySummary } from './metadataQueries.js';
 import { badRequest, recordNotFoundByKey, segmentNotFound, unknownProperty } from '../errors.js';
 import type { ResolvedRegistry } from '../entities/registry.js';
 import { jsonResponse } from '../http.js';
@@ -14,10 +14,6 @@ import { text, guid, bool } from '../entities/define.js';
 import type { EntityDefinition, RowValues } from '../types.js';
 
 /** A stable GUID for a table's MetadataId. */
-function metadataId(logicalName: string): string {
-  return nameBasedGuid(`entity:${logicalName}`);
-}
-
 const PROPERTIES = ['MetadataId', 'LogicalName', 'SchemaName', 'EntitySetName', 'LogicalCollectionName', 'PrimaryIdAttribute', 'PrimaryNameAttribute', 'OwnershipType', 'IsCustomEntity'];
 
 /** The columns of EntityDefinitions, as a table definition so `$filter` can be compiled against it. */
@@ -42,21 +38,6 @@ const metadataTable: EntityDefinition = {
 const metadataRegistry = createRegistry([metadataTable]);
 const metadataEntity = metadataRegistry.resolved('EntityDefinitions')!;
 
-function describe(definition: EntityDefinition): RowValues {
-  const ownership = definition.ownership ?? 'user';
-  return {
-    MetadataId: metadataId(definition.logicalName),
-    LogicalName: definition.logicalName,
-    SchemaName: definition.logicalName,
-    EntitySetName: definition.entitySet,
-    LogicalCollectionName: definition.entitySet,
-    PrimaryIdAttribute: definition.primaryId,
-    PrimaryNameAttribute: definition.primaryName,
-    OwnershipType: ownership === 'user' ? 'UserOwned' : ownership === 'organization' ? 'OrganizationOwned' : 'None',
-    IsCustomEntity: definition.logicalName.includes('_'),
-  };
-}
-
 function pick(values: RowValues, select: string[] | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const name of select ?? PROPERTIES) out[name] = values[name];
@@ -73,7 +54,7 @@ export function entityDefinitionsResponse(root: string, registry: ResolvedRegist
   const selectText = query.values.get('$select');
   const select = selectText?.split(',').map((name) => name.trim());
   for (const name of select ?? []) if (!PROPERTIES.includes(name)) throw unknownProperty(name, 'EntityMetadata');
-  const all = registry.all().filter((definition) => !definition.internal).map(describe);
+  const all = registry.all().filter((definition) => !definition.internal).map(entitySummary);
   const context = `${root}$metadata#EntityDefinitions${select ? `(${select.join(',')})` : ''}`;
   if (key !== undefined) {
     const byName = /^LogicalName='([^']*)'$/.exec(key.trim());
