@@ -457,19 +457,27 @@ function segmentNotFoundName(name: string): never {
   throw segmentNotFound(name);
 }
 
+/** What the flat EntityMetadata of a table is made of: a registered table's definition, or a table created at run time. */
+export interface EntitySummaryInput extends Pick<EntityDefinition, 'logicalName' | 'entitySet' | 'primaryId' | 'primaryName' | 'ownership'> {
+  /** @default logicalName */
+  schemaName?: string;
+  /** @default whether the logical name has a publisher prefix */
+  isCustom?: boolean;
+}
+
 /** The flat EntityMetadata of a table (the same properties the plain reads answer). */
-export function entitySummary(definition: EntityDefinition): RowValues {
+export function entitySummary(definition: EntitySummaryInput): RowValues {
   const ownership = definition.ownership ?? 'user';
   return {
     MetadataId: nameBasedGuid(`entity:${definition.logicalName}`),
     LogicalName: definition.logicalName,
-    SchemaName: definition.logicalName,
+    SchemaName: definition.schemaName ?? definition.logicalName,
     EntitySetName: definition.entitySet,
     LogicalCollectionName: definition.entitySet,
     PrimaryIdAttribute: definition.primaryId,
     PrimaryNameAttribute: definition.primaryName,
     OwnershipType: ownership === 'user' ? 'UserOwned' : ownership === 'organization' ? 'OrganizationOwned' : 'None',
-    IsCustomEntity: definition.logicalName.includes('_'),
+    IsCustomEntity: definition.isCustom ?? definition.logicalName.includes('_'),
   };
 }
 
