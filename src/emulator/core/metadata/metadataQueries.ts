@@ -13,6 +13,7 @@
  * https://learn.microsoft.com/power-apps/developer/data-platform/webapi/create-update-entity-relationships-using-web-api
  */
 import { nameBasedGuid } from '../../../util/guid.js';
+import { entitySummary } from './entitySummary.js';
 import type { OptionSet } from '../../../model/optionSets.js';
 import { badRequest, notImplemented, recordNotFoundByKey, segmentNotFound } from '../errors.js';
 import { createRegistry, type ResolvedEntity, type ResolvedRegistry } from '../entities/registry.js';
@@ -455,30 +456,6 @@ export function metadataQueryRoute(context: MetadataQueryContext): CoreResponse 
 
 function segmentNotFoundName(name: string): never {
   throw segmentNotFound(name);
-}
-
-/** What the flat EntityMetadata of a table is made of: a registered table's definition, or a table created at run time. */
-export interface EntitySummaryInput extends Pick<EntityDefinition, 'logicalName' | 'entitySet' | 'primaryId' | 'primaryName' | 'ownership'> {
-  /** @default logicalName */
-  schemaName?: string;
-  /** @default whether the logical name has a publisher prefix */
-  isCustom?: boolean;
-}
-
-/** The flat EntityMetadata of a table (the same properties the plain reads answer). */
-export function entitySummary(definition: EntitySummaryInput): RowValues {
-  const ownership = definition.ownership ?? 'user';
-  return {
-    MetadataId: nameBasedGuid(`entity:${definition.logicalName}`),
-    LogicalName: definition.logicalName,
-    SchemaName: definition.schemaName ?? definition.logicalName,
-    EntitySetName: definition.entitySet,
-    LogicalCollectionName: definition.entitySet,
-    PrimaryIdAttribute: definition.primaryId,
-    PrimaryNameAttribute: definition.primaryName,
-    OwnershipType: ownership === 'user' ? 'UserOwned' : ownership === 'organization' ? 'OrganizationOwned' : 'None',
-    IsCustomEntity: definition.isCustom ?? definition.logicalName.includes('_'),
-  };
 }
 
 let entityTable: ResolvedEntity | undefined;

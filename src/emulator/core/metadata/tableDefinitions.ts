@@ -19,7 +19,7 @@ import { jsonResponse, noContent } from '../http.js';
 import type { EmulatorStore } from '../store.js';
 import type { AttributeDefinition, CoreResponse, EmulatorCore, EntityDefinition } from '../types.js';
 import { isJsonObject } from '../values.js';
-import { entitySummary } from './metadataQueries.js';
+import { entitySummary } from './entitySummary.js';
 
 /** The internal table holding the tables created at run time. */
 export const RUNTIME_TABLES: EntityDefinition = {
