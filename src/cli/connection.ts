@@ -7,11 +7,12 @@
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { DataverseClient, isNetworkError, lazyCredential, type AuthSetting, type DataverseClientOptions, type DataverseLogger } from '../dataverse/index.js';
-import { createCredential, type CredentialSpec } from '../dataverse/credentials.js';
+import { CACHE_PERSISTENCE_PACKAGE, createCredential, type CredentialSpec, type PersistentTokenCacheOptions, type TokenCacheUnavailableReason } from '../dataverse/credentials.js';
 import { JourneyctlError, InputError, type ErrorKind } from '../errors.js';
 import type { RunningEmulator } from '../emulator/index.js';
 import { AUTH_MODES, CONFIG_FILE_NAME, resolveSettings, type AuthMode, type ResolvedSettings } from './config.js';
 import { writeErr } from './context.js';
+import { signInKey, signInRecordStore } from './savedConnections.js';
 
 /** The directory, relative to the working directory, holding the embedded emulator's store. */
 export const EMBEDDED_DATA_DIR = '.journeyctl';
@@ -190,10 +191,15 @@ function credentialSpec(mode: Exclude<AuthMode, 'none' | 'token'>, settings: Res
         kind: 'deviceCode',
         ...(settings.tenantId ? { tenantId: settings.tenantId } : {}),
         ...(settings.clientId ? { clientId: settings.clientId } : {}),
-        userPromptCallback: (message) => {
-          writeErr(message);
-          writeErr(TOKENS_NOT_PERSISTED);
-        },
+        userPromptCallback: (message) => writeErr(message),
+        tokenCache: tokenCacheFor(settings, env),
+      };
+    case 'interactive':
+      return {
+        kind: 'interactiveBrowser',
+        ...(settings.tenantId ? { tenantId: settings.tenantId } : {}),
+        ...(settings.clientId ? { clientId: settings.clientId } : {}),
+        tokenCache: tokenCacheFor(settings, env),
       };
     case 'azure-cli':
       return { kind: 'azureCli', ...(settings.tenantId ? { tenantId: settings.tenantId } : {}) };
@@ -202,13 +208,30 @@ function credentialSpec(mode: Exclude<AuthMode, 'none' | 'token'>, settings: Res
   }
 }
 
+/** The persistent token cache's name (the OS keychain entry, and the file under `~/.IdentityService/`). */
+export const TOKEN_CACHE_NAME = 'journeyctl';
+
 /**
- * Said with every device-code prompt: tokens live in this process only. A persistent cache needs
- * @azure/identity-cache-persistence and the OS keychain (Keychain, DPAPI, libsecret), which
- * journeyctl does not ship (docs/decisions.md).
+ * The persistent token cache of a device-code or browser sign-in: @azure/identity's cache named
+ * `journeyctl` when the optional @azure/identity-cache-persistence is installed and the OS keychain
+ * works, with the account's sign-in record in the user's config folder; otherwise one line on
+ * stderr saying why tokens are not kept and what to do (docs/decisions.md).
  */
-export const TOKENS_NOT_PERSISTED =
-  'note: sign-in tokens are not persisted: the persistent token cache needs @azure/identity-cache-persistence and an OS keychain, which journeyctl does not ship; you will be asked to sign in on every run (use --auth azure-cli to reuse the Azure CLI sign-in instead)';
+function tokenCacheFor(settings: ResolvedSettings, env: Readonly<Record<string, string | undefined>>): PersistentTokenCacheOptions {
+  return {
+    name: TOKEN_CACHE_NAME,
+    records: signInRecordStore(signInKey(settings.tenantId, settings.clientId), env),
+    onUnavailable: (reason, detail) => writeErr(tokensNotPersisted(reason, detail)),
+  };
+}
+
+/** Said once per run when a device-code or browser sign-in cannot keep its tokens. */
+export function tokensNotPersisted(reason: TokenCacheUnavailableReason, detail: string): string {
+  const head = 'note: sign-in tokens are not kept between runs, so you will sign in again next time:';
+  return reason === 'plugin-missing'
+    ? `${head} the persistent token cache needs ${CACHE_PERSISTENCE_PACKAGE}, which is not installed. Install it beside journeyctl (npm i -g ${CACHE_PERSISTENCE_PACKAGE} for a global journeyctl), or use --auth azure-cli to reuse the Azure CLI's sign-in`
+    : `${head} the OS keychain cannot be used here (${detail}). On Linux install libsecret and run a keyring (GNOME Keyring, KWallet); or use --auth azure-cli to reuse the Azure CLI's sign-in`;
+}
 
 /** A service error raised by the CLI itself (exit code 3). */
 export class UnreachableError extends JourneyctlError {

@@ -8,6 +8,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { signInRecordOf, type SignInRecord, type SignInRecordStore } from '../dataverse/credentials.js';
 import { InputError, pointer } from '../errors.js';
 import { AUTH_MODES, type AuthMode } from './config.js';
 
@@ -103,4 +104,53 @@ export function checkConnection(connection: SavedConnection): SavedConnection {
 export function selectedConnection(env: Readonly<Record<string, string | undefined>> = process.env): SavedConnection | undefined {
   const data = readSavedConnections(env);
   return data.selected === undefined ? undefined : data.connections.find((c) => c.name === data.selected);
+}
+
+/** The file of sign-in records (which account the persistent token cache holds; no token, no secret). */
+export function signInsFile(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  return join(configFolder(env), 'signins.json');
+}
+
+/** The key of one sign-in: its tenant and application, whatever environment it is used for. */
+export function signInKey(tenantId: string | undefined, clientId: string | undefined): string {
+  return `${tenantId ?? 'organizations'}/${clientId ?? 'default'}`;
+}
+
+/**
+ * The sign-in record of one tenant and application, kept in `signins.json` beside the saved
+ * connections, so the next run finds the account in @azure/identity's persistent token cache.
+ * Only the record's five identifiers are written (signInRecordOf). An unreadable file is treated
+ * as empty: the worst case is one more sign-in.
+ */
+export function signInRecordStore(key: string, env: Readonly<Record<string, string | undefined>> = process.env): SignInRecordStore {
+  const file = signInsFile(env);
+  const readAll = (): Record<string, unknown> => {
+    if (!existsSync(file)) return {};
+    try {
+      const value: unknown = JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
+      return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+    } catch {
+      return {};
+    }
+  };
+  return {
+    load() {
+      const all = readAll();
+      return Object.hasOwn(all, key) ? signInRecordOf(all[key]) : undefined;
+    },
+    save(record) {
+      const clean = signInRecordOf(record);
+      if (!clean) return;
+      const all: Record<string, SignInRecord> = {};
+      for (const [k, v] of Object.entries(readAll())) {
+        const kept = signInRecordOf(v);
+        if (kept) all[k] = kept;
+      }
+      all[key] = clean;
+      mkdirSync(configFolder(env), { recursive: true });
+      const temporary = `${file}.${process.pid}.tmp`;
+      writeFileSync(temporary, `${JSON.stringify(all, null, 2)}\n`, { encoding: 'utf8', mode: 0o600 });
+      renameSync(temporary, file);
+    },
+  };
 }
