@@ -18,7 +18,12 @@ export interface SavedConnection {
   url: string;
   auth: AuthMode;
   tenantId?: string;
+  /** The (first) application id. */
   clientId?: string;
+  /** Two or more application ids: a pool of identities (clientId is the first). */
+  clientIds?: string[];
+  /** Per identity of the pool, the environment variable holding its secret (a name, never the secret). */
+  secretVariables?: string[];
 }
 
 /** The file's content. */
@@ -40,6 +45,7 @@ export function connectionsFile(env: Readonly<Record<string, string | undefined>
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 
 /** Read the saved connections (none when the file does not exist). */
 export function readSavedConnections(env: Readonly<Record<string, string | undefined>> = process.env): SavedConnections {
@@ -59,6 +65,12 @@ export function readSavedConnections(env: Readonly<Record<string, string | undef
     if (!c || typeof c.name !== 'string' || typeof c.url !== 'string' || !(AUTH_MODES as readonly string[]).includes(c.auth)) {
       throw new InputError('a saved connection needs a name, a url and a known auth method', { file, pointer: pointer('connections', String(i)) }, { hint: 'fix or delete the file' });
     }
+    for (const key of ['clientIds', 'secretVariables'] as const) {
+      const list: unknown = c[key];
+      if (list !== undefined && (!Array.isArray(list) || !list.every((v) => typeof v === 'string'))) {
+        throw new InputError(`${key} must be an array of strings`, { file, pointer: pointer('connections', String(i), key) }, { hint: 'fix or delete the file' });
+      }
+    }
   });
   return { ...(typeof data.selected === 'string' ? { selected: data.selected } : {}), connections: data.connections };
 }
@@ -77,6 +89,8 @@ export function writeSavedConnections(data: SavedConnections, env: Readonly<Reco
       auth: c.auth,
       ...(c.tenantId ? { tenantId: c.tenantId } : {}),
       ...(c.clientId ? { clientId: c.clientId } : {}),
+      ...(c.clientIds && c.clientIds.length > 1 ? { clientIds: [...c.clientIds] } : {}),
+      ...(c.secretVariables && c.secretVariables.length > 0 ? { secretVariables: [...c.secretVariables] } : {}),
     })),
   };
   writeFileSync(temporary, `${JSON.stringify(clean, null, 2)}\n`, { encoding: 'utf8', mode: 0o600 });
@@ -97,6 +111,18 @@ export function checkConnection(connection: SavedConnection): SavedConnection {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InputError(`--url must be http(s), got ${url.protocol}`, {});
   if (url.username || url.password) throw new InputError('--url must not carry a user name or password', {}, { hint: 'secrets never go into saved connections' });
+  for (const variable of connection.secretVariables ?? []) {
+    if (!VARIABLE.test(variable)) {
+      throw new InputError(`--secret-variable ${JSON.stringify(variable)} is not an environment variable name`, {}, { hint: 'give the name of the variable that holds the secret (e.g. APP2_SECRET), never the secret itself' });
+    }
+  }
+  const variables = connection.secretVariables?.length ?? 0;
+  if (variables > 0 && (connection.clientIds?.length ?? 0) < 2) {
+    throw new InputError('--secret-variable names the secrets of a pool of identities (two or more --client-id)', {}, { hint: 'one application reads its secret from AZURE_CLIENT_SECRET' });
+  }
+  if (variables > (connection.clientIds?.length ?? 0)) {
+    throw new InputError('more --secret-variable than --client-id', {}, { hint: 'give one variable name per client id, in the same order' });
+  }
   return connection;
 }
 
