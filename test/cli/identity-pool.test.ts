@@ -5,7 +5,7 @@
  * shows the requests spread over the three callers. Spawns the built CLI.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -93,4 +93,37 @@ describe('journeyctl with a pool of identities', () => {
     expect(result.stderr).toContain('needs --auth client-secret, certificate, token, managed-identity');
     expect(existsSync(join(cwd, '.journeyctl'))).toBe(false);
   });
+
+  it('a saved connection keeps the pool and the names of its secret variables (never a secret) and spreads the work the same way', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'journeyctl-pool-home-'));
+    try {
+      const secrets = { APP1_TOKEN: tokens.DATAVERSE_TOKEN_1!, APP2_TOKEN: tokens.DATAVERSE_TOKEN_2!, APP3_TOKEN: tokens.DATAVERSE_TOKEN_3! };
+      const env = { ...NO_PROXY, ...secrets, XDG_CONFIG_HOME: home, APPDATA: home, DATAVERSE_URL: '', DATAVERSE_TOKEN: '', JOURNEYCTL_AUTH: '', AZURE_CLIENT_ID: '' };
+      const create = await runCli(
+        ['auth', 'create', '--name', 'pool', '--url', emulator.url, '--auth', 'token', ...CLIENT_IDS.flatMap((id) => ['--client-id', id]), ...Object.keys(secrets).flatMap((v) => ['--secret-variable', v])],
+        { cwd, env },
+      );
+      expect(create.code, create.stderr).toBe(0);
+      const saved = await readFile(join(home, 'journeyctl', 'connections.json'), 'utf8');
+      expect(JSON.parse(saved).connections[0]).toEqual({ name: 'pool', url: emulator.url, auth: 'token', clientId: CLIENT_IDS[0], clientIds: CLIENT_IDS, secretVariables: Object.keys(secrets) });
+      for (const token of Object.values(tokens)) expect(saved).not.toContain(token);
+
+      const before = emulator.requestLog.length;
+      const out = join(cwd, 'export-saved');
+      const result = await runCli(['journeys', 'export', '--all', '--out', out, '-f', 'json'], { cwd, env, timeoutMs: 120_000 });
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).toContain('using the saved connection "pool"');
+      const users = new Set(emulator.requestLog.slice(before).map((e) => e.user));
+      expect([...users].sort()).toEqual([...OIDS].sort());
+
+      // A variable name is required, not a value; and variables name the secrets of a pool only.
+      const bad = await runCli(['auth', 'create', '--name', 'bad', '--url', emulator.url, '--auth', 'token', '--client-id', 'a', '--client-id', 'b', '--secret-variable', 'eyJ.value-not-a-name'], { cwd, env });
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain('is not an environment variable name');
+      const single = await runCli(['auth', 'create', '--name', 'one', '--url', emulator.url, '--auth', 'client-secret', '--client-id', 'a', '--secret-variable', 'X'], { cwd, env });
+      expect(single.code).toBe(2);
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
+  }, 150_000);
 });
