@@ -12,7 +12,7 @@ import { JourneyctlError, InputError, type ErrorKind } from '../errors.js';
 import type { RunningEmulator } from '../emulator/index.js';
 import { AUTH_MODES, CONFIG_FILE_NAME, resolveSettings, type AuthMode, type ResolvedSettings } from './config.js';
 import { writeErr } from './context.js';
-import { selectedConnection, signInKey, signInRecordStore } from './savedConnections.js';
+import { POOL_AUTH_MODES, selectedConnection, signInKey, signInRecordStore } from './savedConnections.js';
 
 /** The directory, relative to the working directory, holding the embedded emulator's store. */
 export const EMBEDDED_DATA_DIR = '.journeyctl';
@@ -247,8 +247,7 @@ function poolOf(argv: ConnectionArgs, settings: ResolvedSettings, env: Readonly<
   return { clientIds: [...saved.clientIds], secretVariables: [...(saved.secretVariables ?? [])] };
 }
 
-/** The auth modes a pool of identities can use: each identity needs credentials of its own. */
-const POOL_MODES = ['client-secret', 'certificate', 'token', 'managed-identity'] as const;
+const POOL_MODES = POOL_AUTH_MODES;
 
 /**
  * One identity per client id, for the client's pool (src/dataverse/identityPool.ts). Secrets are

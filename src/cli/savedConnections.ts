@@ -47,6 +47,9 @@ export function connectionsFile(env: Readonly<Record<string, string | undefined>
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 
+/** The auth modes a pool of identities can use: each identity needs credentials of its own. */
+export const POOL_AUTH_MODES = ['client-secret', 'certificate', 'token', 'managed-identity'] as const satisfies readonly AuthMode[];
+
 /** Read the saved connections (none when the file does not exist). */
 export function readSavedConnections(env: Readonly<Record<string, string | undefined>> = process.env): SavedConnections {
   const file = connectionsFile(env);
@@ -115,6 +118,11 @@ export function checkConnection(connection: SavedConnection): SavedConnection {
     if (!VARIABLE.test(variable)) {
       throw new InputError(`--secret-variable ${JSON.stringify(variable)} is not an environment variable name`, {}, { hint: 'give the name of the variable that holds the secret (e.g. APP2_SECRET), never the secret itself' });
     }
+  }
+  if ((connection.clientIds?.length ?? 0) > 1 && !(POOL_AUTH_MODES as readonly string[]).includes(connection.auth)) {
+    throw new InputError(`a pool of identities (--client-id given ${connection.clientIds!.length} times) needs --auth ${POOL_AUTH_MODES.join(', ')}, not ${connection.auth}`, {}, {
+      hint: 'device-code, interactive, azure-cli and default sign in one user; give one --client-id for them',
+    });
   }
   const variables = connection.secretVariables?.length ?? 0;
   if (variables > 0 && (connection.clientIds?.length ?? 0) < 2) {

@@ -122,6 +122,10 @@ describe('journeyctl with a pool of identities', () => {
       expect(bad.stderr).toContain('is not an environment variable name');
       const single = await runCli(['auth', 'create', '--name', 'one', '--url', emulator.url, '--auth', 'client-secret', '--client-id', 'a', '--secret-variable', 'X'], { cwd, env });
       expect(single.code).toBe(2);
+      // A pool needs a mode with credentials per identity, said when it is saved.
+      const deviceCodePool = await runCli(['auth', 'create', '--name', 'dc', '--url', emulator.url, '--auth', 'device-code', '--client-id', 'a', '--client-id', 'b'], { cwd, env });
+      expect(deviceCodePool.code).toBe(2);
+      expect(deviceCodePool.stderr).toContain('not device-code');
     } finally {
       await rm(home, { recursive: true, force: true });
     }
