@@ -162,6 +162,43 @@ describe('persistentCredential', () => {
     await expect(unused).rejects.toMatchObject({ name: 'TokenCacheUnavailableError', message: 'no keychain' });
   });
 
+  it('with the real @azure/identity: a keychain failure of the plugin surfaces before any prompt, and the sign-in falls back', async () => {
+    const identity = await import('@azure/identity');
+    // Shaped like @azure/identity-cache-persistence on a machine without a usable keychain.
+    const plugin = (context: unknown): void => {
+      (context as { cachePluginControl: { setPersistence(p: (o: unknown) => Promise<unknown>): void } }).cachePluginControl.setPersistence(() =>
+        Promise.reject(new Error('Unable to read from the system keyring (libsecret).')),
+      );
+    };
+    const dependencies: TokenCacheDependencies = { loadPlugin: async () => plugin, useIdentityPlugin: identity.useIdentityPlugin as (plugin: never) => void };
+    const prompts: string[] = [];
+    const plain: string[] = [];
+    const build = (cache: InteractiveCacheOptions): InteractiveCredential =>
+      cache.tokenCachePersistenceOptions
+        ? new identity.DeviceCodeCredential({ tenantId: 'organizations', userPromptCallback: (info) => prompts.push(info.message), ...cache })
+        : {
+            // Without the cache: a stand-in, so that nothing is contacted.
+            async authenticate() {
+              return undefined;
+            },
+            async getToken() {
+              plain.push('getToken');
+              return { token: 'plain', expiresOnTimestamp: Date.now() + 3_600_000 };
+            },
+          };
+    const told: [TokenCacheUnavailableReason, string][] = [];
+    const store = memoryStore();
+    const credential = persistentCredential(build, { name: 'journeyctl-test', records: store, dependencies, onUnavailable: (r, d) => told.push([r, d]) });
+    const token = await credential.getToken(SCOPE);
+    expect(token?.token).toBe('plain');
+    expect(told).toEqual([['keychain-unavailable', 'Unable to read from the system keyring (libsecret).']]);
+    expect(prompts).toEqual([]);
+    expect(plain).toEqual(['getToken']);
+    expect(store.saved).toEqual([]);
+    // The credential also built a persistence for CAE tokens that nobody awaited: no unhandled rejection.
+    await new Promise((resolve) => setImmediate(resolve));
+  });
+
   it('signInRecordOf keeps the five identifiers only', () => {
     expect(signInRecordOf({ ...RECORD, accessToken: 'x' })).toEqual(RECORD);
     expect(signInRecordOf({ ...RECORD, username: 1 })).toBeUndefined();
