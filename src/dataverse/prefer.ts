@@ -4,6 +4,8 @@
  * https://learn.microsoft.com/power-apps/developer/data-platform/webapi/compose-http-requests-handle-errors#prefer-headers
  */
 
+import { splitHeaderList } from '../util/headerList.js';
+
 /** Preferences a request can ask for. */
 export interface PreferOptions {
   /** `return=representation`: answer create/update with the record (201/200) instead of 204. @default false */
@@ -52,18 +54,5 @@ export function composePrefer(options: PreferOptions): string | undefined {
  * `a,odata.include-annotations="x,y"` gives two entries.
  */
 export function splitPreferences(value: string): string[] {
-  const out: string[] = [];
-  let current = '';
-  let quoted = false;
-  for (const char of value) {
-    if (char === '"') quoted = !quoted;
-    if (char === ',' && !quoted) {
-      if (current.trim()) out.push(current.trim());
-      current = '';
-    } else {
-      current += char;
-    }
-  }
-  if (current.trim()) out.push(current.trim());
-  return out;
+  return splitHeaderList(value);
 }

@@ -4,6 +4,8 @@
  * https://learn.microsoft.com/power-apps/developer/data-platform/webapi/compose-http-requests-handle-errors#prefer-headers
  */
 
+import { splitHeaderList } from '../../../util/headerList.js';
+
 /** Preferences the emulator honours. */
 export interface Preferences {
   returnRepresentation: boolean;
@@ -17,27 +19,11 @@ export interface Preferences {
 /** The default and maximum page size. https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query/page-results */
 export const MAX_PAGE_SIZE = 5000;
 
-/** Splits on commas outside double quotes. */
-function splitOutsideQuotes(header: string): string[] {
-  const parts: string[] = [];
-  let current = '';
-  let quoted = false;
-  for (const char of header) {
-    if (char === '"') quoted = !quoted;
-    if (char === ',' && !quoted) {
-      parts.push(current);
-      current = '';
-    } else current += char;
-  }
-  parts.push(current);
-  return parts.map((part) => part.trim()).filter((part) => part !== '');
-}
-
 /** Parses a `Prefer` header (undefined => defaults). Unknown or malformed preferences are ignored, as RFC 7240 asks. */
 export function parsePrefer(header: string | undefined): Preferences {
   const preferences: Preferences = { returnRepresentation: false, includeAnnotations: [], continueOnError: false };
   if (!header) return preferences;
-  for (const part of splitOutsideQuotes(header)) {
+  for (const part of splitHeaderList(header)) {
     const equals = part.indexOf('=');
     const name = (equals < 0 ? part : part.slice(0, equals)).trim().toLowerCase();
     let value = equals < 0 ? '' : part.slice(equals + 1).trim();
