@@ -3,22 +3,15 @@
  * https://learn.microsoft.com/power-apps/developer/data-platform/custom-api
  * https://learn.microsoft.com/power-apps/developer/data-platform/custom-api-tables
  */
-import type { Severity } from '../../validation/finding.js';
+import { documentedRule, type DocumentedRule } from '../documentedRule.js';
 
 const CUSTOM_API = 'https://learn.microsoft.com/power-apps/developer/data-platform/custom-api';
 const TABLES = 'https://learn.microsoft.com/power-apps/developer/data-platform/custom-api-tables';
 
 /** A custom API rule: id, severity, what it checks and where that is documented. */
-export interface CustomApiRule {
-  readonly id: string;
-  readonly severity: Severity;
-  readonly summary: string;
-  readonly source: string;
-}
+export type CustomApiRule = DocumentedRule;
 
-function rule(id: string, severity: Severity, summary: string, source: string): CustomApiRule {
-  return Object.freeze({ id, severity, summary, source });
-}
+const rule = documentedRule;
 
 /** Every custom API rule by key. */
 export const CUSTOM_API_RULES = Object.freeze({

@@ -5,13 +5,14 @@
  * `/customApis/<role>`.
  */
 import { escapePointerToken } from '../../errors.js';
-import type { Finding, Severity } from '../../validation/finding.js';
+import type { Finding } from '../../validation/finding.js';
 import type { CheckedRule } from '../../validation/report.js';
 import { CUSTOM_API_RULES } from '../customApi/customApiRules.js';
 import { lintCustomApi } from '../customApi/lintCustomApi.js';
 import { normalizeCustomApiSpec, type CustomApiSpec } from '../customApi/spec.js';
 import { INBOUND_PAYLOAD_PARAMETER, NOTIFICATION_PAYLOAD_PARAMETER, OUTBOUND_PAYLOAD_PARAMETER, OUTBOUND_RESPONSE_PROPERTY } from './types.js';
 import { CHANNEL_API_ROLES, endpointApiName, type ChannelSpec } from './channelSpec.js';
+import { documentedRule, type DocumentedRule } from '../documentedRule.js';
 
 const RT = 'https://learn.microsoft.com/dynamics365/customer-insights/journeys';
 const DEFINITION = `${RT}/real-time-marketing-define-channel-definition`;
@@ -19,17 +20,10 @@ const PARTS = `${RT}/real-time-marketing-custom-channel-message-parts`;
 const API = `${RT}/real-time-marketing-custom-channel-custom-api`;
 const OVERVIEW = `${RT}/real-time-marketing-custom-channel`;
 
-/** A channel rule: id, severity, what it checks and the page it comes from. */
-export interface ChannelRule {
-  readonly id: string;
-  readonly severity: Severity;
-  readonly summary: string;
-  readonly source: string;
-}
+/** A channel rule: id, severity, what it checks and where that is documented. */
+export type ChannelRule = DocumentedRule;
 
-function rule(id: string, severity: Severity, summary: string, source: string): ChannelRule {
-  return Object.freeze({ id, severity, summary, source });
-}
+const rule = documentedRule;
 
 /** Every channel rule by key. */
 export const CHANNEL_RULES = Object.freeze({

@@ -2,7 +2,7 @@
  * The documented rules of a custom channel tile XML, each with the page it comes from.
  * Only rules the documentation states are here; the linter checks nothing else.
  */
-import type { Severity } from '../../validation/finding.js';
+import { documentedRule, type DocumentedRule } from '../documentedRule.js';
 
 /** The current tile page (2022): naming, sample with "mandatory" comments, element table. */
 export const TILE_DOC_URL = 'https://learn.microsoft.com/dynamics365/customer-insights/journeys/developer/configure-tile-custom-channel';
@@ -11,17 +11,10 @@ export const TILE_DOC_2018_URL = 'https://learn.microsoft.com/dynamics365/market
 /** The test page: "The file name must end with 'CustomerJourneyDesignerTileConfig.xml'". */
 export const TILE_TEST_DOC_URL = 'https://learn.microsoft.com/dynamics365/customer-insights/journeys/developer/test-custom-channel-tile';
 
-/** A tile rule: id, default severity, what it checks and where that is documented. */
-export interface TileRule {
-  readonly id: string;
-  readonly severity: Severity;
-  readonly summary: string;
-  readonly source: string;
-}
+/** A tile rule: id, severity, what it checks and where that is documented. */
+export type TileRule = DocumentedRule;
 
-function rule(id: string, severity: Severity, summary: string, source: string): TileRule {
-  return Object.freeze({ id, severity, summary, source });
-}
+const rule = documentedRule;
 
 /** Every tile rule by key. */
 export const TILE_RULES = Object.freeze({
