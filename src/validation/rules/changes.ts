@@ -30,18 +30,21 @@ function byUniqueId(model: JourneyModel): Map<string, ActivityNode> {
   return result;
 }
 
-/**
- * The tiles before and after the change, by ActivityId, when the stored status is known and not
- * one of `editable`; undefined when there is nothing to check.
- */
-function lockedTiles(
-  context: RuleContext,
-  editable: readonly number[],
-): { status: number; old: Map<string, ActivityNode>; now: Map<string, ActivityNode> } | undefined {
-  const before = context.baseline?.definition.model;
-  const status = storedStatus(context);
-  if (!context.model || !before || status === undefined || editable.includes(status)) return undefined;
-  return { status, old: byUniqueId(before), now: byUniqueId(context.model) };
+/** The stored status and the tiles before and after the change, by ActivityId. */
+interface LockedTiles {
+  status: number;
+  old: Map<string, ActivityNode>;
+  now: Map<string, ActivityNode>;
+}
+
+/** A rule check that runs only when there is a baseline and its stored status is known and not one of `editable`. */
+function whileTilesLocked(editable: readonly number[], check: (tiles: LockedTiles, report: RuleContext['report']) => void): Rule['check'] {
+  return (context) => {
+    const before = context.baseline?.definition.model;
+    const status = storedStatus(context);
+    if (!context.model || !before || status === undefined || editable.includes(status)) return;
+    check({ status, old: byUniqueId(before), now: byUniqueId(context.model) }, context.report);
+  };
 }
 
 function liveFields(): Record<string, unknown> {
@@ -59,11 +62,7 @@ export const structureLocked: Rule = {
     failing: example(triggerDefinition(), { fields: liveFields(), baseline: { definition: simpleDefinition(), fields: liveFields() } }),
     passing: example(changed(simpleDefinition(), (d) => void (itemsOf(d, 2)[0]!.Name = 'Renamed email')), { fields: liveFields(), baseline: { definition: simpleDefinition(), fields: liveFields() } }),
   },
-  check(context) {
-    const locked = lockedTiles(context, STRUCTURE_EDITABLE_STATUSES);
-    if (!locked) return;
-    const { status, old, now } = locked;
-    const { report } = context;
+  check: whileTilesLocked(STRUCTURE_EDITABLE_STATUSES, ({ status, old, now }, report) => {
     const why = `the journey is ${describeJourneyStatus(status)}, and only a Draft may change its tiles`;
     for (const [id, activity] of now) {
       const previous = old.get(id);
@@ -76,7 +75,7 @@ export const structureLocked: Rule = {
     for (const [id, previous] of old) {
       if (!now.has(id)) report({ activityId: id, message: `Tile '${id}' was removed, but ${why}.`, arguments: [id], pointer: previous.pointer, target: 'baseline' });
     }
-  },
+  }),
 };
 
 export const tileSettingsLocked: Rule = {
@@ -93,18 +92,14 @@ export const tileSettingsLocked: Rule = {
     }),
     passing: example(changed(simpleDefinition(), (d) => void (itemsOf(d, 2)[0]!.Name = 'Renamed email')), { fields: liveFields(), baseline: { definition: simpleDefinition(), fields: liveFields() } }),
   },
-  check(context) {
-    const locked = lockedTiles(context, SETTINGS_EDITABLE);
-    if (!locked) return;
-    const { status, old, now } = locked;
-    const { report } = context;
+  check: whileTilesLocked(SETTINGS_EDITABLE, ({ status, old, now }, report) => {
     for (const [id, activity] of now) {
       const previous = old.get(id);
       if (previous && JSON.stringify(previous.raw) !== JSON.stringify(activity.raw)) {
         report({ activityId: id, message: `Settings of tile '${id}' changed, but the journey is ${describeJourneyStatus(status)}; switch it to Live, editable first.`, arguments: [id], pointer: childPointer(activity.pointer, 'Properties') });
       }
     }
-  },
+  }),
 };
 
 /** A field's value for comparison: lookups may come as `x` or `_x_value`; dates by instant. */
