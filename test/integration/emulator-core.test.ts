@@ -8,9 +8,11 @@ import { XMLValidator } from 'fast-xml-parser';
 import { createEmulatorCore } from '../../src/emulator/core/server.js';
 import { validation } from '../../src/emulator/core/errors.js';
 import type { EmulatorCore, EmulatorPlugin, WriteChange } from '../../src/emulator/core/types.js';
+import { entityIdOf, webApi, type Answer } from '../helpers/webapi.js';
 
 let core: EmulatorCore;
 let root: string;
+let call: ReturnType<typeof webApi>;
 const logged: string[] = [];
 const seen: { before: WriteChange[]; after: WriteChange[] } = { before: [], after: [] };
 
@@ -46,39 +48,16 @@ const probe: EmulatorPlugin = {
 beforeAll(async () => {
   core = await createEmulatorCore({ plugins: [probe], log: (line) => logged.push(line) });
   root = core.serviceRoot();
+  call = webApi(root);
 });
 afterAll(async () => {
   await core.close();
 });
 
-interface Answer {
-  status: number;
-  headers: Headers;
-  text: string;
-  json: any;
-}
-
-async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
-  const init: RequestInit = { method, headers: { Accept: 'application/json', ...headers } };
-  if (body !== undefined) {
-    init.body = typeof body === 'string' ? body : JSON.stringify(body);
-    (init.headers as Record<string, string>)['Content-Type'] ??= 'application/json';
-  }
-  const response = await fetch(path.startsWith('http') ? path : root + path, init);
-  const text = await response.text();
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, headers: response.headers, text, json };
-}
-
 async function createAccount(name: string): Promise<string> {
   const answer = await call('POST', 'accounts', { name });
   expect(answer.status).toBe(204);
-  return /\(([0-9a-f-]{36})\)$/.exec(answer.headers.get('odata-entityid')!)![1]!;
+  return entityIdOf(answer);
 }
 
 function expectError(answer: Answer, status: number, code: string, message?: RegExp) {
