@@ -39,6 +39,17 @@ describe('callerOf', () => {
     expect(callerOf(undefined)).toBe(ANONYMOUS_CALLER);
     expect(callerOf('')).toBe(ANONYMOUS_CALLER);
   });
+
+  it('gives a token the same key however the header spells the scheme and spaces', () => {
+    const jwt = unsignedJwt({ oid: '11111111-2222-3333-4444-555555555555' });
+    for (const header of [`Bearer ${jwt}`, `bearer ${jwt}`, `  Bearer   ${jwt}  `, jwt]) expect(callerOf(header)).toBe('11111111-2222-3333-4444-555555555555');
+    const opaque = callerOf('Bearer opaque-token-1');
+    for (const header of ['BEARER opaque-token-1', 'opaque-token-1', ' opaque-token-1 ']) expect(callerOf(header)).toBe(opaque);
+    expect(callerOf('Bearer tökén')).toBe(callerOf('bearer tökén'));
+    expect(callerOf('Bearer tökén')).not.toBe(callerOf('Bearer token'));
+    // Not a bearer header: the whole value is the token.
+    expect(callerOf('Bearer ')).toBe(callerOf('Bearer'));
+  });
 });
 
 describe('header formatting', () => {

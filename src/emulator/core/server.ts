@@ -32,6 +32,8 @@ const DEFAULT_MAX_BODY = 32 * 1024 * 1024;
 /** The caller: `oid` of a bearer JWT when it has one (no signature check), else the default user. */
 function callerOf(authorization: string | undefined, fallback: string): string {
   if (!authorization?.startsWith('Bearer ')) return fallback;
+  // An opaque token (no JWT segments) names no user: no copies of it on every request.
+  if (!authorization.includes('.', 7)) return fallback;
   const payload = authorization.slice(7).split('.')[1];
   if (!payload) return fallback;
   try {
