@@ -175,7 +175,8 @@ export async function createEmulatorCore(options: EmulatorCoreOptions = {}): Pro
       }
       const level = metadataLevel(request.headers.accept);
       const response = applyMetadataLevel(level, await engine.handle(scope), scope.root, registry);
-      await writer.flush(session);
+      // Reads commit nothing: no afterCommit hooks to run, no promise to wait for.
+      if (session.committed.length > 0) await writer.flush(session);
       return response;
     } catch (error) {
       writer.discard(session);
