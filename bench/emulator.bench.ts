@@ -159,9 +159,10 @@ async function walk(agent: Agent, server: Server, path: string, pageSize: number
 
 async function run({ smoke }: { smoke: boolean }): Promise<BenchResult[]> {
   const rows = smoke ? 2000 : 20000;
-  // Many short alternating slices: on a shared machine the load drifts within seconds.
-  const durationMs = smoke ? 150 : 400;
-  const rounds = smoke ? 1 : 11;
+  // Many short alternating slices: on a shared machine the load drifts within seconds, and the
+  // median of many per-round ratios is what stays put.
+  const durationMs = smoke ? 150 : 250;
+  const rounds = smoke ? 1 : 21;
   const bare = await startServer('bare', rows);
   const emulator = await startServer('emulator', rows);
   const core = await startServer('core', rows);

@@ -39,6 +39,17 @@ describe('callerOf', () => {
     expect(callerOf(undefined)).toBe(ANONYMOUS_CALLER);
     expect(callerOf('')).toBe(ANONYMOUS_CALLER);
   });
+
+  it('gives a token the same key however the header spells the scheme and spaces', () => {
+    const jwt = unsignedJwt({ oid: '11111111-2222-3333-4444-555555555555' });
+    for (const header of [`Bearer ${jwt}`, `bearer ${jwt}`, `  Bearer   ${jwt}  `, jwt]) expect(callerOf(header)).toBe('11111111-2222-3333-4444-555555555555');
+    const opaque = callerOf('Bearer opaque-token-1');
+    for (const header of ['BEARER opaque-token-1', 'opaque-token-1', ' opaque-token-1 ']) expect(callerOf(header)).toBe(opaque);
+    expect(callerOf('Bearer tökén')).toBe(callerOf('bearer tökén'));
+    expect(callerOf('Bearer tökén')).not.toBe(callerOf('Bearer token'));
+    // Not a bearer header: the whole value is the token.
+    expect(callerOf('Bearer ')).toBe(callerOf('Bearer'));
+  });
 });
 
 describe('header formatting', () => {
@@ -72,6 +83,76 @@ describe('ServiceProtection', () => {
     clock.advance(7_501);
     admitted(protection.admit('u')).release();
     expect(protection.admit('u').admitted).toBe(false);
+  });
+
+  it('keeps exact counts, times and Retry-After while the window holds many requests and slides', () => {
+    const clock = manualClock();
+    const protection = new ServiceProtection({ limits: { windowMs: 1_000, maxRequests: 100, maxExecutionMs: 1e9 }, clock: clock.now });
+    // 70 requests 10 ms apart, each running 1 ms; a few left running across the slide.
+    const running: ReturnType<typeof admitted>[] = [];
+    for (let i = 0; i < 70; i++) {
+      const ticket = admitted(protection.admit('u'));
+      clock.advance(1);
+      if (i % 20 === 0) running.push(ticket);
+      else ticket.release();
+      clock.advance(9);
+    }
+    // now = t0 + 700: all 70 in the window; 30 more fill it.
+    for (let i = 0; i < 30; i++) admitted(protection.admit('u')).release();
+    const refused = protection.admit('u');
+    expect(refused.admitted).toBe(false);
+    if (refused.admitted) return;
+    expect(refused.throttle.reason).toBe('requestCount');
+    // The first request (t0) leaves at t0 + 1000, 300 ms from now: 1 s.
+    expect(refused.throttle.retryAfterSeconds).toBe(1);
+    // 450 ms later the 16 requests of t0..t0+150 have left; 16 more are admitted, then refused again.
+    clock.advance(450);
+    for (let i = 0; i < 16; i++) admitted(protection.admit('u')).release();
+    expect(protection.admit('u').admitted).toBe(false);
+    // Releasing a request that has left the window does not count its time; one still in it does.
+    for (const ticket of running) ticket.release();
+    const after = protection.admit('u');
+    expect(after.headers['x-ms-ratelimit-burst-remaining-xrm-requests']).toBe('0');
+    // In the window: the requests of t0+160..t0+690 (54 of them: 51 ran 1 ms; those started at
+    // t0+200, +400 and +600 ran until now, t0+1150: 950 + 750 + 550 ms), and 46 of 0 ms.
+    expect(after.headers['x-ms-ratelimit-time-remaining-xrm-requests']).toBe(formatRemainingSeconds(1e9 - (51 + 950 + 750 + 550)));
+  });
+
+  it('agrees with a plain list of requests over a long random run (the window grows, wraps and slides)', () => {
+    const clock = manualClock();
+    const limits = { windowMs: 500, maxRequests: 40, maxExecutionMs: 900, maxConcurrent: 6 };
+    const protection = new ServiceProtection({ limits, clock: clock.now });
+    // The model: every admitted request with its start and (once released) its duration.
+    const model: { start: number; duration: number; done: boolean }[] = [];
+    const open: { ticket: ReturnType<typeof admitted>; entry: (typeof model)[number] }[] = [];
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let step = 0; step < 5000; step++) {
+      clock.advance(Math.floor(random() * 30));
+      const now = clock.now();
+      if (open.length > 0 && random() < 0.5) {
+        const { ticket, entry } = open.splice(Math.floor(random() * open.length), 1)[0]!;
+        ticket.release();
+        entry.done = true;
+        entry.duration = now - entry.start;
+        continue;
+      }
+      const inWindow = model.filter((entry) => entry.start > now - limits.windowMs);
+      const executionMs = inWindow.reduce((sum, entry) => sum + (entry.done ? entry.duration : 0), 0);
+      const expected = open.length >= limits.maxConcurrent ? 'concurrency' : inWindow.length >= limits.maxRequests ? 'requestCount' : executionMs >= limits.maxExecutionMs ? 'executionTime' : undefined;
+      const admission = protection.admit('u');
+      expect(admission.admitted ? undefined : admission.throttle.reason).toBe(expected);
+      expect(admission.headers['x-ms-ratelimit-time-remaining-xrm-requests']).toBe(formatRemainingSeconds(limits.maxExecutionMs - executionMs));
+      if (admission.admitted) {
+        const entry = { start: now, duration: 0, done: false };
+        model.push(entry);
+        open.push({ ticket: admission, entry });
+        expect(admission.headers['x-ms-ratelimit-burst-remaining-xrm-requests']).toBe(String(limits.maxRequests - inWindow.length - 1));
+      } else if (admission.throttle.reason === 'requestCount') {
+        const leaving = inWindow[inWindow.length - limits.maxRequests]!;
+        expect(admission.throttle.retryAfterSeconds).toBe(Math.max(1, Math.ceil((leaving.start + limits.windowMs - now) / 1000)));
+      }
+    }
   });
 
   it('keeps users apart', () => {

@@ -10,13 +10,18 @@ import type { CoreResponse } from './types.js';
 export const ODATA_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'OData-Version': '4.0' });
 
 /** A JSON response (`application/json; odata.metadata=minimal`). */
-export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): CoreResponse {
-  return { status, headers: { 'Content-Type': JSON_CONTENT_TYPE, ...ODATA_HEADERS, ...headers }, body: JSON.stringify(body) };
+export function jsonResponse(status: number, body: unknown, headers?: Record<string, string>): CoreResponse {
+  // A literal rather than spreads: every answer builds one, and each gets its own (mutable) object.
+  const out: Record<string, string> = { 'Content-Type': JSON_CONTENT_TYPE, 'OData-Version': '4.0' };
+  if (headers !== undefined) for (const name in headers) out[name] = headers[name]!;
+  return { status, headers: out, body: JSON.stringify(body) };
 }
 
 /** A 204 response. */
-export function noContent(headers: Record<string, string> = {}): CoreResponse {
-  return { status: 204, headers: { ...ODATA_HEADERS, ...headers }, body: '' };
+export function noContent(headers?: Record<string, string>): CoreResponse {
+  const out: Record<string, string> = { 'OData-Version': '4.0' };
+  if (headers !== undefined) for (const name in headers) out[name] = headers[name]!;
+  return { status: 204, headers: out, body: '' };
 }
 
 /** A text/plain response (`/$count`). */

@@ -2,7 +2,7 @@
  * `createEmulatorCore`: the HTTP server (node:http) in front of the engine, the plugin chain
  * (`around`, `route`, hooks) and the system-write API plugins use.
  */
-import { randomUUID } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { Tables } from '../../model/names.js';
@@ -32,6 +32,8 @@ const DEFAULT_MAX_BODY = 32 * 1024 * 1024;
 /** The caller: `oid` of a bearer JWT when it has one (no signature check), else the default user. */
 function callerOf(authorization: string | undefined, fallback: string): string {
   if (!authorization?.startsWith('Bearer ')) return fallback;
+  // An opaque token (no JWT segments) names no user: no copies of it on every request.
+  if (!authorization.includes('.', 7)) return fallback;
   const payload = authorization.slice(7).split('.')[1];
   if (!payload) return fallback;
   try {
@@ -45,21 +47,59 @@ function callerOf(authorization: string | undefined, fallback: string): string {
 
 function lowerCaseHeaders(request: IncomingMessage): Record<string, string> {
   const headers: Record<string, string> = Object.create(null) as Record<string, string>;
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  // node lower-cases the names and joins repeated headers already; only `set-cookie` stays a list.
+  const source = request.headers;
+  for (const name in source) {
+    const value = source[name];
+    if (value !== undefined) headers[name] = typeof value === 'string' ? value : value.join(', ');
   }
   return headers;
 }
 
-/** Reads the body up to `limit` bytes; undefined when it is larger. */
+/** The methods as the core compares them, so a request does not allocate its own upper-case copy. */
+const METHODS: Readonly<Record<string, string>> = Object.freeze({ GET: 'GET', POST: 'POST', PATCH: 'PATCH', PUT: 'PUT', DELETE: 'DELETE', OPTIONS: 'OPTIONS', HEAD: 'HEAD' });
+
+const HEX = Buffer.from('0123456789abcdef', 'latin1');
+const UUID_BYTES = 16;
+/** Random bytes for request ids, filled 256 ids at a time. */
+const idPool = Buffer.alloc(UUID_BYTES * 256);
+let idPoolAt = idPool.length;
+const idText = Buffer.alloc(36);
+
+/**
+ * A random (version 4) GUID for `x-ms-service-request-id` and the request log. Written into a
+ * buffer and read as one flat string: the request log keeps every id, and a string built by
+ * concatenation (as `randomUUID()` returns it) is a tree of pieces the garbage collector has to
+ * copy and mark on every collection for as long as the log holds it.
+ */
+function nextRequestId(): string {
+  if (idPoolAt === idPool.length) {
+    randomFillSync(idPool);
+    idPoolAt = 0;
+  }
+  let at = 0;
+  for (let i = 0; i < UUID_BYTES; i++) {
+    let byte = idPool[idPoolAt + i]!;
+    if (i === 6) byte = (byte & 0x0f) | 0x40;
+    else if (i === 8) byte = (byte & 0x3f) | 0x80;
+    idText[at++] = HEX[byte >> 4]!;
+    idText[at++] = HEX[byte & 0x0f]!;
+    if (i === 3 || i === 5 || i === 7 || i === 9) idText[at++] = 0x2d;
+  }
+  idPoolAt += UUID_BYTES;
+  return idText.toString('latin1');
+}
+
+const EMPTY_BODY = Buffer.alloc(0);
+
+/** Whether a request announces a body (`Content-Length` or `Transfer-Encoding`). */
+function hasBody(request: IncomingMessage): boolean {
+  return request.headers['content-length'] !== undefined || request.headers['transfer-encoding'] !== undefined;
+}
+
+/** Reads the body up to `limit` bytes; undefined when it is larger. Only for requests that announce one. */
 function readBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
-    // Most GETs have no body at all: answer without waiting for stream events.
-    if (request.headers['content-length'] === undefined && request.headers['transfer-encoding'] === undefined) {
-      resolve(Buffer.alloc(0));
-      request.resume();
-      return;
-    }
     const declared = Number(request.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit) {
       request.resume();
@@ -135,7 +175,8 @@ export async function createEmulatorCore(options: EmulatorCoreOptions = {}): Pro
       }
       const level = metadataLevel(request.headers.accept);
       const response = applyMetadataLevel(level, await engine.handle(scope), scope.root, registry);
-      await writer.flush(session);
+      // Reads commit nothing: no afterCommit hooks to run, no promise to wait for.
+      if (session.committed.length > 0) await writer.flush(session);
       return response;
     } catch (error) {
       writer.discard(session);
@@ -145,15 +186,18 @@ export async function createEmulatorCore(options: EmulatorCoreOptions = {}): Pro
     }
   }
 
-  /** Runs the `around` chain of the plugins, outermost first. */
+  /**
+   * The `around` chain of the plugins, outermost first, composed once: `steps[i]` runs plugin `i`
+   * with the next step as its `next`; past the last plugin comes `dispatch`.
+   */
   const wrappers = plugins.filter((plugin) => plugin.around);
-  function chain(request: CoreRequest): Promise<CoreResponse> {
-    const run = (index: number): Promise<CoreResponse> => {
-      const plugin = wrappers[index];
-      return plugin ? plugin.around!(request, () => run(index + 1)) : dispatch(request);
-    };
-    return run(0);
+  const steps: ((request: CoreRequest) => Promise<CoreResponse>)[] = [];
+  for (let index = wrappers.length - 1; index >= 0; index--) {
+    const plugin = wrappers[index]!;
+    const inner = steps[0] ?? dispatch;
+    steps.unshift((request) => plugin.around!(request, () => inner(request)));
   }
+  const chain: (request: CoreRequest) => Promise<CoreResponse> = steps[0] ?? dispatch;
 
   const sockets = new Set<Socket>();
   // Dataverse accepts GET URLs up to 32 KB; node's default header limit (16 KB) would refuse them.
@@ -172,16 +216,21 @@ export async function createEmulatorCore(options: EmulatorCoreOptions = {}): Pro
 
   async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let response: CoreResponse;
-    const requestId = randomUUID();
+    const requestId = nextRequestId();
+    let request: CoreRequest | undefined;
     try {
       const headers = lowerCaseHeaders(req);
-      const body = await readBody(req, maxBodyBytes);
-      const request: CoreRequest = {
+      // Most requests (GETs) have no body: no stream events to wait for.
+      let body: Buffer | undefined = EMPTY_BODY;
+      if (hasBody(req)) body = await readBody(req, maxBodyBytes);
+      else req.resume();
+      const method = req.method ?? 'GET';
+      request = {
         id: requestId,
-        method: (req.method ?? 'GET').toUpperCase(),
+        method: METHODS[method] ?? method.toUpperCase(),
         url: req.url ?? '/',
         headers,
-        body: body ?? Buffer.alloc(0),
+        body: body ?? EMPTY_BODY,
         user: callerOf(headers.authorization, identity.userId),
         receivedAt: Date.now(),
         inBatch: false,
@@ -196,8 +245,13 @@ export async function createEmulatorCore(options: EmulatorCoreOptions = {}): Pro
       return;
     }
     if (res.destroyed) return;
-    // CORS headers only matter to browsers, which always send Origin on cross-origin requests.
-    const headers = req.headers.origin === undefined ? { ...response.headers } : { ...CORS_HEADERS, ...response.headers };
+    // One header object per answer: CORS headers only matter to browsers, which always send Origin
+    // on cross-origin requests; then the response's own; then those the `around` plugins added.
+    const headers: Record<string, string> = req.headers.origin === undefined ? {} : { ...CORS_HEADERS };
+    const own = response.headers;
+    for (const name in own) headers[name] = own[name]!;
+    const added = request?.responseHeaders;
+    if (added !== undefined) for (const name in added) headers[name] = added[name]!;
     // Dataverse names every request in this header; support tickets and logs refer to it.
     headers['x-ms-service-request-id'] ??= requestId;
     // A string body is written as it is (no intermediate Buffer); its length counted in UTF-8 bytes.

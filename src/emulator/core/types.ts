@@ -194,6 +194,11 @@ export interface CoreRequest {
   receivedAt: number;
   /** True for parts of a `$batch` (they do not go through `around`). */
   inBatch: boolean;
+  /**
+   * Headers an `around` plugin adds to the HTTP answer of a top-level request, whatever answers it
+   * (service protection's rate-limit headers); written after the response's own headers.
+   */
+  responseHeaders?: Record<string, string>;
 }
 
 /** A response the core (or a plugin) produces. */

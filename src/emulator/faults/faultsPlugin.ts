@@ -4,7 +4,7 @@ import { WebApiError } from '../core/errors.js';
 import type { CoreRequest, CoreResponse, EmulatorPlugin } from '../core/types.js';
 import { errorResponse } from '../core/http.js';
 import { notesOf } from '../ops/requestNotes.js';
-import type { FaultInjector } from './FaultInjector.js';
+import type { FaultDecision, FaultInjector } from './FaultInjector.js';
 
 const SERVICE_PREFIX = /^\/api\/data\/v9\.\d\//;
 
@@ -13,31 +13,42 @@ export function faultPathOf(url: string): string {
   return SERVICE_PREFIX.test(url) ? url.replace(SERVICE_PREFIX, '') : url.replace(/^\//, '');
 }
 
-const DROPPED: CoreResponse = Object.freeze({ status: 0, headers: {}, body: '', drop: true });
+/** The answer of a connection dropped before processing: nothing is written. */
+function dropped(): CoreResponse {
+  return { status: 0, headers: {}, body: '', drop: true };
+}
 
-/** A plugin that injects the faults `injector` decides on. */
+/** Carries out a decision: wait, then go on, answer or drop. */
+async function inject(request: CoreRequest, next: () => Promise<CoreResponse>, decision: FaultDecision): Promise<CoreResponse> {
+  notesOf(request).fault = decision.label;
+  if (decision.latencyMs > 0) await sleep(decision.latencyMs);
+  const action = decision.action;
+  switch (action.kind) {
+    case 'delay':
+      return next();
+    case 'respond': {
+      const headers: Record<string, string> = action.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(action.retryAfterSeconds) };
+      return errorResponse(new WebApiError(action.status, action.code, action.message, headers));
+    }
+    case 'drop':
+      if (action.when === 'before') return dropped();
+      // The request runs (and its writes commit); only the answer is lost.
+      return { ...(await next()), drop: true };
+  }
+}
+
+/**
+ * A plugin that injects the faults `injector` decides on. Not an async function: a request no rule
+ * picks (and every request when there are no rules) goes straight to `next`, with no promise or
+ * path computed on its behalf.
+ */
 export function faultsPlugin(injector: FaultInjector): EmulatorPlugin {
   return {
     name: 'faults',
-    async around(request: CoreRequest, next: () => Promise<CoreResponse>): Promise<CoreResponse> {
+    around(request: CoreRequest, next: () => Promise<CoreResponse>): Promise<CoreResponse> {
       if (!injector.active) return next();
       const decision = injector.decide(request.method, faultPathOf(request.url));
-      if (!decision) return next();
-      notesOf(request).fault = decision.label;
-      if (decision.latencyMs > 0) await sleep(decision.latencyMs);
-      const action = decision.action;
-      switch (action.kind) {
-        case 'delay':
-          return next();
-        case 'respond': {
-          const headers: Record<string, string> = action.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(action.retryAfterSeconds) };
-          return errorResponse(new WebApiError(action.status, action.code, action.message, headers));
-        }
-        case 'drop':
-          if (action.when === 'before') return { ...DROPPED };
-          // The request runs (and its writes commit); only the answer is lost.
-          return { ...(await next()), drop: true };
-      }
+      return decision === undefined ? next() : inject(request, next, decision);
     },
   };
 }

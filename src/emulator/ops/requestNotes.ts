@@ -1,6 +1,8 @@
 /**
  * Notes the operations plugins leave on a request (throttled, fault) for the request log, which
- * wraps them all. Keyed by the request object, so nothing leaks into responses.
+ * wraps them all. Kept on the request object under a private symbol, so nothing leaks into
+ * responses and no side table (a WeakMap entry per request, which the garbage collector has to
+ * process) is needed.
  */
 import type { CoreRequest } from '../core/types.js';
 
@@ -12,14 +14,11 @@ export interface RequestNotes {
   user?: string;
 }
 
-const notes = new WeakMap<CoreRequest, RequestNotes>();
+const NOTES = Symbol('requestNotes');
+
+type Noted = CoreRequest & { [NOTES]?: RequestNotes };
 
 /** The (mutable) notes of a request. */
 export function notesOf(request: CoreRequest): RequestNotes {
-  let note = notes.get(request);
-  if (!note) {
-    note = {};
-    notes.set(request, note);
-  }
-  return note;
+  return ((request as Noted)[NOTES] ??= {});
 }

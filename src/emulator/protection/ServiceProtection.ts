@@ -7,11 +7,11 @@
 import { DEFAULT_LIMITS, dopHintOf, formatRemainingSeconds, type ServiceProtectionLimits, type ThrottleReason } from './limits.js';
 
 /** The rate-limit headers sent on every response. */
-export interface RateLimitHeaders {
+export type RateLimitHeaders = {
   'x-ms-ratelimit-burst-remaining-xrm-requests': string;
   'x-ms-ratelimit-time-remaining-xrm-requests': string;
   'x-ms-dop-hint': string;
-}
+};
 
 /** A refused request: answer 429 with the code of `reason` and this `Retry-After`. */
 export interface Throttle {
@@ -25,35 +25,102 @@ export type Admission =
   | { admitted: true; headers: RateLimitHeaders; /** Call once when the request has been answered. */ release(): void }
   | { admitted: false; headers: RateLimitHeaders; throttle: Throttle };
 
-interface WindowEntry {
-  startedAt: number;
-  durationMs: number;
-  /** Set when the entry has left the window, so a late release does not count its time. */
-  expired: boolean;
-}
-
+/**
+ * One user's sliding window: the start time and execution time of every admitted request still in
+ * the window, in admission order, in a ring of two typed arrays (numbers the garbage collector
+ * never has to visit), and the running sums the limits are checked against. Requests are numbered
+ * in admission order; the window holds numbers `first` to `next - 1`. Admitting, pruning and
+ * releasing are O(1) (amortized) and allocate nothing but when the ring grows.
+ */
 class UserWindow {
-  readonly entries: WindowEntry[] = [];
-  head = 0;
+  starts = new Float64Array(16);
+  durations = new Float64Array(16);
+  /** Number of the oldest request still in the window. */
+  first = 0;
+  /** Number the next admitted request gets. */
+  next = 0;
   executionMs = 0;
   inFlight = 0;
 
-  prune(cutoff: number): void {
-    while (this.head < this.entries.length && this.entries[this.head]!.startedAt <= cutoff) {
-      const entry = this.entries[this.head]!;
-      this.executionMs -= entry.durationMs;
-      entry.expired = true;
-      this.head++;
-    }
-    // Compact now and then so the array stays proportional to the window.
-    if (this.head > 1024 && this.head * 2 > this.entries.length) {
-      this.entries.splice(0, this.head);
-      this.head = 0;
-    }
+  get count(): number {
+    return this.next - this.first;
   }
 
-  get count(): number {
-    return this.entries.length - this.head;
+  /** Start time of request number `n` (in the window). */
+  startOf(n: number): number {
+    return this.starts[n & (this.starts.length - 1)]!;
+  }
+
+  /** Execution time of request number `n` (in the window; 0 while it runs). */
+  durationOf(n: number): number {
+    return this.durations[n & (this.durations.length - 1)]!;
+  }
+
+  /** Drop the requests that started at or before `cutoff`, with their execution time. */
+  prune(cutoff: number): void {
+    const mask = this.starts.length - 1;
+    while (this.first < this.next && this.starts[this.first & mask]! <= cutoff) {
+      this.executionMs -= this.durations[this.first & mask]!;
+      this.first++;
+    }
+    if (this.first === this.next) this.executionMs = 0;
+  }
+
+  /** Record a request starting at `now`; returns its number. */
+  add(now: number): number {
+    if (this.count === this.starts.length) this.#grow();
+    const n = this.next++;
+    const slot = n & (this.starts.length - 1);
+    this.starts[slot] = now;
+    this.durations[slot] = 0;
+    this.inFlight++;
+    return n;
+  }
+
+  /** Request number `n` finished at `now`; a request that has left the window no longer counts. */
+  finish(n: number, now: number): void {
+    this.inFlight--;
+    if (n < this.first) return;
+    const slot = n & (this.starts.length - 1);
+    const duration = Math.max(0, now - this.starts[slot]!);
+    this.durations[slot] = duration;
+    this.executionMs += duration;
+  }
+
+  /** Double the ring (its length stays a power of two), keeping the order. */
+  #grow(): void {
+    const length = this.starts.length;
+    const starts = new Float64Array(length * 2);
+    const durations = new Float64Array(length * 2);
+    for (let n = this.first; n < this.next; n++) {
+      starts[n & (length * 2 - 1)] = this.starts[n & (length - 1)]!;
+      durations[n & (length * 2 - 1)] = this.durations[n & (length - 1)]!;
+    }
+    this.starts = starts;
+    this.durations = durations;
+  }
+}
+
+/** An admitted request: `release()` once it has been answered (a second call does nothing). */
+class Ticket {
+  readonly admitted = true as const;
+  readonly headers: RateLimitHeaders;
+  readonly #window: UserWindow;
+  readonly #number: number;
+  readonly #clock: () => number;
+  #released = false;
+
+  constructor(headers: RateLimitHeaders, window: UserWindow, number: number, clock: () => number) {
+    this.headers = headers;
+    this.#window = window;
+    this.#number = number;
+    this.#clock = clock;
+  }
+
+  release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    this.#window.finish(this.#number, this.#clock());
   }
 }
 
@@ -68,11 +135,14 @@ export interface ServiceProtectionOptions {
 /** Tracks every user's requests and decides whether the next one is admitted. */
 export class ServiceProtection {
   #limits: ServiceProtectionLimits;
+  /** `x-ms-dop-hint` of the limits in force. */
+  #dopHint: string;
   readonly #clock: () => number;
   readonly #users = new Map<string, UserWindow>();
 
   constructor(options: ServiceProtectionOptions = {}) {
     this.#limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.#dopHint = String(dopHintOf(this.#limits));
     this.#clock = options.clock ?? (() => performance.now());
   }
 
@@ -84,6 +154,7 @@ export class ServiceProtection {
   /** Replace the limits (`undefined` = Dataverse's defaults); usage already recorded is kept. */
   setLimits(limits: Partial<ServiceProtectionLimits> | undefined): void {
     this.#limits = { ...DEFAULT_LIMITS, ...limits };
+    this.#dopHint = String(dopHintOf(this.#limits));
   }
 
   /** Admit or refuse one top-level request of `user`, starting now. */
@@ -105,24 +176,8 @@ export class ServiceProtection {
       };
     }
 
-    const entry: WindowEntry = { startedAt: now, durationMs: 0, expired: false };
-    window.entries.push(entry);
-    window.inFlight++;
-    const headers = this.#headers(window, limits);
-    let released = false;
-    return {
-      admitted: true,
-      headers,
-      release: () => {
-        if (released) return;
-        released = true;
-        window.inFlight--;
-        // A request that outlived the window no longer counts.
-        if (entry.expired) return;
-        entry.durationMs = Math.max(0, this.#clock() - entry.startedAt);
-        window.executionMs += entry.durationMs;
-      },
-    };
+    const number = window.add(now);
+    return new Ticket(this.#headers(window, limits), window, number, this.#clock);
   }
 
   #windowOf(user: string): UserWindow {
@@ -145,14 +200,13 @@ export class ServiceProtection {
     let freedAt = now;
     if (reason === 'requestCount') {
       // The window admits again once enough of its oldest requests have left it.
-      const leaving = window.entries[window.head + (window.count - limits.maxRequests)];
-      if (leaving) freedAt = leaving.startedAt + limits.windowMs;
+      const leaving = window.first + (window.count - limits.maxRequests);
+      if (leaving < window.next) freedAt = window.startOf(leaving) + limits.windowMs;
     } else if (reason === 'executionTime') {
       let remaining = window.executionMs;
-      for (let i = window.head; i < window.entries.length && remaining >= limits.maxExecutionMs; i++) {
-        const entry = window.entries[i]!;
-        remaining -= entry.durationMs;
-        freedAt = entry.startedAt + limits.windowMs;
+      for (let n = window.first; n < window.next && remaining >= limits.maxExecutionMs; n++) {
+        remaining -= window.durationOf(n);
+        freedAt = window.startOf(n) + limits.windowMs;
       }
     }
     // Concurrency frees as soon as a request finishes; Dataverse still asks for a whole second.
@@ -163,7 +217,7 @@ export class ServiceProtection {
     return {
       'x-ms-ratelimit-burst-remaining-xrm-requests': String(Math.max(0, limits.maxRequests - window.count)),
       'x-ms-ratelimit-time-remaining-xrm-requests': formatRemainingSeconds(limits.maxExecutionMs - window.executionMs),
-      'x-ms-dop-hint': String(dopHintOf(limits)),
+      'x-ms-dop-hint': this.#dopHint,
     };
   }
 }

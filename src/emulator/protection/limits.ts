@@ -38,7 +38,15 @@ export type ThrottleReason = 'requestCount' | 'executionTime' | 'concurrency';
 
 /** Group thousands with commas: `1200000` -> `1,200,000`. */
 export function groupThousands(value: number): string {
-  return Math.trunc(value).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const digits = Math.trunc(value).toString();
+  // Beyond 2^53 (exponent notation, Infinity) the general rule.
+  if (!Number.isSafeInteger(Math.trunc(value))) return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  // Every answer carries one of these: slices, not a regular expression.
+  const sign = digits.startsWith('-') ? 1 : 0;
+  if (digits.length - sign <= 3) return digits;
+  let out = digits.slice(0, sign + ((digits.length - sign) % 3 || 3));
+  for (let at = out.length; at < digits.length; at += 3) out += `,${digits.slice(at, at + 3)}`;
+  return out;
 }
 
 /**

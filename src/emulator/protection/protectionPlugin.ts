@@ -11,7 +11,7 @@ import { callerOf } from './caller.js';
 import type { Throttle } from './ServiceProtection.js';
 import type { ServiceProtection } from './ServiceProtection.js';
 
-const WEB_API = /^\/api\/data\//;
+const WEB_API = '/api/data/';
 
 function throttleError(throttle: Throttle, protection: ServiceProtection): WebApiError {
   const limits = protection.limits;
@@ -26,23 +26,28 @@ function throttleError(throttle: Throttle, protection: ServiceProtection): WebAp
   }
 }
 
-/** A plugin that enforces `protection`'s limits on Web API requests (CORS preflights and other routes are free). */
+/**
+ * A plugin that enforces `protection`'s limits on Web API requests (CORS preflights and other routes
+ * are free). The rate-limit headers go on the request's `responseHeaders`, which the core writes on
+ * whatever answers it (the handler's, an injected fault's, or this plugin's 429), so no answer is
+ * copied to add them.
+ */
 export function protectionPlugin(protection: ServiceProtection): EmulatorPlugin {
   return {
     name: 'service-protection',
     async around(request: CoreRequest, next: () => Promise<CoreResponse>): Promise<CoreResponse> {
-      if (request.method === 'OPTIONS' || !WEB_API.test(request.url)) return next();
+      if (request.method === 'OPTIONS' || !request.url.startsWith(WEB_API)) return next();
       const notes = notesOf(request);
       const user = notes.user ?? callerOf(request.headers.authorization);
       const admission = protection.admit(user);
+      const added = request.responseHeaders;
+      request.responseHeaders = added === undefined ? admission.headers : { ...added, ...admission.headers };
       if (!admission.admitted) {
         notes.throttled = true;
-        const refusal = errorResponse(throttleError(admission.throttle, protection));
-        return { ...refusal, headers: { ...refusal.headers, ...admission.headers } };
+        return errorResponse(throttleError(admission.throttle, protection));
       }
       try {
-        const response = await next();
-        return { ...response, headers: { ...response.headers, ...admission.headers } };
+        return await next();
       } finally {
         admission.release();
       }

@@ -2,6 +2,10 @@
  * The request log: one entry per top-level HTTP request, in arrival order, kept in memory (a
  * bounded ring) and optionally appended to a JSONL file. Entries hold no headers and no bodies,
  * so `Authorization` and tokens can never reach it.
+ *
+ * The file is written in batches: finished entries are buffered as JSON lines and handed to the
+ * stream once per turn of the event loop (or once 64 KiB are waiting), not one write per request;
+ * `close()` writes what is left.
  */
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
@@ -30,6 +34,9 @@ export interface RequestLogEntry {
   batchOperations?: number;
 }
 
+/** Buffered JSON lines beyond which the file is written at once rather than at the end of the turn. */
+const FLUSH_BYTES = 64 * 1024;
+
 /** Options of {@link RequestLog}. */
 export interface RequestLogOptions {
   /** Entries kept in memory; the oldest are dropped beyond it. @default 1000000 */
@@ -46,6 +53,9 @@ export class RequestLog {
   readonly entries: RequestLogEntry[] = [];
   readonly #capacity: number;
   #sink: WriteStream | undefined;
+  /** JSON lines not yet handed to the sink. */
+  #pending = '';
+  #flushScheduled = false;
 
   constructor(options: RequestLogOptions = {}) {
     this.#capacity = options.capacity ?? 1_000_000;
@@ -77,13 +87,33 @@ export class RequestLog {
     return entry;
   }
 
-  /** Write a finished entry to the JSONL file. */
+  /** Queue a finished entry for the JSONL file (nothing to do without one). */
   finish(entry: RequestLogEntry): void {
-    this.#sink?.write(`${JSON.stringify(entry)}\n`);
+    if (this.#sink === undefined) return;
+    this.#pending += `${JSON.stringify(entry)}\n`;
+    if (this.#pending.length >= FLUSH_BYTES) this.#flush();
+    else if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      setImmediate(this.#flushSoon);
+    }
   }
 
-  /** Flush and close the JSONL file. */
+  readonly #flushSoon = (): void => {
+    this.#flushScheduled = false;
+    this.#flush();
+  };
+
+  /** Hand the buffered lines to the file stream. */
+  #flush(): void {
+    if (this.#pending === '') return;
+    const lines = this.#pending;
+    this.#pending = '';
+    this.#sink?.write(lines);
+  }
+
+  /** Write the buffered lines, then close the JSONL file. */
   close(): Promise<void> {
+    this.#flush();
     const sink = this.#sink;
     this.#sink = undefined;
     if (!sink || sink.closed || sink.destroyed) return Promise.resolve();
