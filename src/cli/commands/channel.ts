@@ -46,10 +46,11 @@ export function renderFindingsText(findings: readonly LintFinding[]): string {
 }
 
 /** `N errors, N warnings in N files`, for stderr. */
-export function summarizeFindings(findings: readonly Finding[], files: number): string {
+export function summarizeFindings(findings: readonly Finding[], files: number, unusable = 0): string {
   const count = (severity: Severity): number => findings.filter((f) => f.severity === severity).length;
   const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
-  return `${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')} in ${plural(files, 'file')}`;
+  const linted = `${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')} in ${plural(files - unusable, 'file')}`;
+  return unusable === 0 ? linted : `${linted}; ${plural(unusable, 'file')} could not be read (see the errors above)`;
 }
 
 /** Whether findings reach the `--fail-on` threshold. */
@@ -62,7 +63,7 @@ export function findingsFail(findings: readonly Finding[], failOn: LintFailOn): 
 export function finishLint(findings: readonly LintFinding[], options: { format: LintFormat; failOn: LintFailOn; quiet: boolean; files: number; unusable: number }): void {
   if (options.format === 'json') writeOut(JSON.stringify(findings, null, 2));
   else if (findings.length > 0) writeOut(renderFindingsText(findings));
-  if (!options.quiet) writeErr(summarizeFindings(findings, options.files));
+  if (!options.quiet) writeErr(summarizeFindings(findings, options.files, options.unusable));
   if (options.unusable > 0) throw new ExitError(ExitCode.Usage);
   if (findingsFail(findings, options.failOn)) throw new ExitError(ExitCode.Failure);
 }
