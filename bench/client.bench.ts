@@ -8,42 +8,12 @@
  *    them): the same bulk write with a pool of 3 identities vs 1 identity. Limits are per user,
  *    so the pool's ceiling is 3 times higher; the target is 2.7 times the records/s, 0 failed.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { DynamicsWebApi } from 'dynamics-web-api';
 import { DataverseClient } from '../src/dataverse/index.js';
 import { startEmulator } from '../src/emulator/index.js';
 import { compare, rated, type Benchmark, type BenchResult } from './harness.js';
-
-// dynamics-web-api routes everything through http_proxy/https_proxy and ignores NO_PROXY.
-for (const name of ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY']) delete process.env[name];
+import { contacts, dwaFor, liftedLimits, remoteEmulator } from './setup.js';
 
 const CONCURRENCY = 16;
-
-/**
- * The emulator in its own process, as a remote service would be: client and server do not share
- * one event loop, so the comparison measures the clients, not their competition for a thread.
- */
-async function remoteLatencyEmulator(): Promise<{ url: string; process: ChildProcess }> {
-  const entry = new URL('../src/emulator/index.js', import.meta.url).href;
-  const options = { faults: [{ probability: 1, latencyMs: 5 }], limits: { windowMs: 300_000, maxRequests: 1_000_000, maxExecutionMs: 1e12, maxConcurrent: CONCURRENCY } };
-  const script = `const { startEmulator } = await import(${JSON.stringify(entry)}); const e = await startEmulator(${JSON.stringify(options)}); console.log(e.url);`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout! });
-  const url = await new Promise<string>((resolve, reject) => {
-    lines.once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
-  });
-  return { url: url.trim(), process: child };
-}
-
-function contacts(count: number, tag: string): { firstname: string; lastname: string }[] {
-  return Array.from({ length: count }, (_, i) => ({ firstname: tag, lastname: `${tag}${i}` }));
-}
-
-function dwaFor(url: string): DynamicsWebApi {
-  return new DynamicsWebApi({ serverUrl: url, onTokenRefresh: async () => 'bench-token', dataApi: { version: '9.2' } });
-}
 
 /** An unsigned JWT whose `oid` the emulator takes as the caller (its limits are per caller). */
 function callerToken(oid: string): string {
@@ -63,7 +33,7 @@ const bulkCreate: Benchmark = {
     'journeyctl `createMany` (`$batch` of 100, concurrency 16) against `dynamics-web-api` on the same emulator in its own process, with 5 ms latency per request: creating one by one (sequential awaits, its usual use), and `executeBatch` in sequential batches of 100. Records/s per round; rounds alternate which client goes first.',
   async run({ smoke }): Promise<BenchResult[]> {
     const count = smoke ? 100 : 2000;
-    const emulator = await remoteLatencyEmulator();
+    const emulator = await remoteEmulator({ faults: [{ probability: 1, latencyMs: 5 }], limits: liftedLimits(CONCURRENCY) });
     const client = new DataverseClient({ url: emulator.url, auth: { token: 'bench-token' }, concurrency: { initialConcurrency: CONCURRENCY, maxConcurrency: CONCURRENCY } });
     const dwa = dwaFor(emulator.url);
     let sample = 0;
@@ -121,7 +91,7 @@ const bulkCreate: Benchmark = {
       return [oneByOne, batched];
     } finally {
       client.close();
-      emulator.process.kill();
+      emulator.close();
     }
   },
 };

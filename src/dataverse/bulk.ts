@@ -102,9 +102,8 @@ export async function createMany(
   return runBulk(client, entitySet, records, options, (record, index): Work => {
     const given = record[primaryKey];
     const id = typeof given === 'string' ? given : randomUUID();
-    const sent: DataverseRecord = {};
-    for (const key of Object.keys(record)) Object.defineProperty(sent, key, { value: record[key], enumerable: true, writable: true, configurable: true });
-    Object.defineProperty(sent, primaryKey, { value: id, enumerable: true, writable: true, configurable: true });
+    // Spread and computed keys define own properties: a `__proto__` key stays data.
+    const sent: DataverseRecord = { ...record, [primaryKey]: id };
     return { index, id, sent, kind: 'create', generatedId: typeof given !== 'string', maybeApplied: false, op: { method: 'POST', path: entitySet, body: sent, idempotent: true } };
   });
 }

@@ -82,13 +82,8 @@ export async function bulkMessageChunk(client: DataverseClient, entitySet: strin
   } catch {
     return false;
   }
-  const targets = chunk.map((work) => {
-    const target: DataverseRecord = {};
-    for (const key of Object.keys(work.sent)) Object.defineProperty(target, key, { value: work.sent[key], enumerable: true, writable: true, configurable: true });
-    Object.defineProperty(target, primaryKey, { value: work.id, enumerable: true, writable: true, configurable: true });
-    Object.defineProperty(target, '@odata.type', { value: type, enumerable: true, writable: true, configurable: true });
-    return target;
-  });
+  // Spread and computed keys define own properties: a `__proto__` key stays data.
+  const targets = chunk.map((work): DataverseRecord => ({ ...work.sent, [primaryKey]: work.id, '@odata.type': type }));
   const message = kind === 'create' ? 'CreateMultiple' : 'UpdateMultiple';
   try {
     // Creates carry client-generated ids and updates are idempotent: a retry cannot double a row.

@@ -55,6 +55,9 @@ export function createAxiosTransport(options: TransportOptions = {}): Transport 
     httpsAgent,
     maxRedirects: 0,
     responseType: 'text',
+    // The pipeline hands over finished text: axios's default would JSON.parse every JSON body
+    // again only to check it (a bulk request's body is hundreds of kilobytes).
+    transformRequest: [(data: unknown) => data],
     transformResponse: [(data: unknown) => data],
     validateStatus: () => true,
     maxContentLength: Infinity,

@@ -212,6 +212,20 @@ describe('client bulk writes', () => {
     }
   });
 
+  it("sends a record's own __proto__ key as data: the row is refused by name and Object.prototype stays clean", async () => {
+    const client = new DataverseClient({ url: emulator.url });
+    try {
+      const rows = [{ lastname: 'proto ok' }, JSON.parse('{"lastname":"proto bad","__proto__":{"polluted":true}}') as Record<string, unknown>];
+      const result = await client.createMany('contacts', rows, { batchSize: 10 });
+      expect(result.succeeded).toBe(1);
+      expect(result.failed.map((failure) => failure.index)).toEqual([1]);
+      expect(result.failed[0]!.error.message).toMatch(/__proto__/);
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    } finally {
+      client.close();
+    }
+  });
+
   it('falls back to $batch, once per client, where the table lacks the message', async () => {
     const other = await startTestEmulator({
       faults: [{ match: { path: 'Microsoft\\.Dynamics\\.CRM\\.CreateMultiple' }, probability: 1, status: 404, code: '0x80060888', message: "Resource not found for the segment 'Microsoft.Dynamics.CRM.CreateMultiple'." }],

@@ -37,6 +37,40 @@ describe('emulator store', () => {
     expect(second.nextVersion()).toBeGreaterThan(inserted.version);
   });
 
+  it('saves the version sequence once per transaction, and a rollback never hands out a saved number twice', () => {
+    const dir = tempDir();
+    const first = open(dir);
+    const versions = first.transaction(() => [first.insert('accounts', 'a', { name: 'a' }).version, first.insert('accounts', 'b', { name: 'b' }).version]);
+    expect(versions[1]).toBeGreaterThan(versions[0]!);
+    let rolledBack = 0;
+    expect(() =>
+      first.transaction(() => {
+        rolledBack = first.insert('accounts', 'c', { name: 'c' }).version;
+        throw new Error('abort');
+      }),
+    ).toThrow('abort');
+    const after = first.insert('accounts', 'd', { name: 'd' }).version;
+    expect(after).toBeGreaterThan(rolledBack);
+    first.close();
+    const second = open(dir);
+    expect(second.nextVersion()).toBeGreaterThan(after);
+    expect(second.get('accounts', 'c')).toBeUndefined();
+  });
+
+  it('opens a store written with the earlier WITHOUT ROWID layout', () => {
+    const dir = tempDir();
+    const db = new Database(join(dir, STORE_FILE));
+    db.exec(`CREATE TABLE rows (entity_set TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (entity_set, id)) WITHOUT ROWID;
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+      INSERT INTO meta (key, value) VALUES ('version', 5000);
+      INSERT INTO rows VALUES ('accounts', 'old', 4999, '{"name":"old"}');`);
+    db.close();
+    const store = open(dir);
+    expect(store.get('accounts', 'old')?.values).toEqual({ name: 'old' });
+    expect(store.insert('accounts', 'new', { name: 'new' }).version).toBe(5001);
+    expect([...store.scan('accounts')].map((row) => row.id)).toEqual(['new', 'old']);
+  });
+
   it('rolls back rows and the in-memory read cache together', () => {
     const store = open();
     store.insert('accounts', 'keep', { name: 'before' });

@@ -87,8 +87,21 @@ export class Writer {
     for (const plugin of this.plugins) plugin.beforeWrite?.(change, context);
   }
 
+  /** The time stamp of writes, formatted once per millisecond (a bulk write stamps thousands of rows). */
+  private now(): string {
+    const ms = Date.now();
+    if (ms !== this.stampedAt) {
+      this.stampedAt = ms;
+      this.stampText = formatDateTime(new Date(ms));
+    }
+    return this.stampText;
+  }
+
+  private stampedAt = -1;
+  private stampText = '';
+
   private stamp(values: RowValues, session: WriteSession, create: boolean): void {
-    const now = formatDateTime(new Date());
+    const now = this.now();
     if (create) {
       values.createdon ??= now;
       values.createdby = session.user;
@@ -235,11 +248,13 @@ export class Writer {
     this.delete(relation.intersectEntitySet, link.id, session, { allowReadOnly: true });
   }
 
-  private insert(entity: ResolvedEntity, id: string, given: RowValues, session: WriteSession): RowValues {
+  /**
+   * Inserts a row. `values` is the caller's own fresh object (converted body or system values):
+   * it becomes the change's `values` without a copy.
+   */
+  private insert(entity: ResolvedEntity, id: string, values: RowValues, session: WriteSession): RowValues {
     const entitySet = entity.definition.entitySet;
     if (this.store.get(entitySet, id)) throw duplicateRecord();
-    const values: RowValues = Object.create(null) as RowValues;
-    Object.assign(values, given);
     this.applyState(entity, values, true);
     this.composeNames(entity, values);
     if ((entity.definition.ownership ?? 'user') === 'user' && values.ownerid === undefined) {
@@ -250,8 +265,9 @@ export class Writer {
     splitOwner(values);
     const change: WriteChange = { entitySet, logicalName: entity.definition.logicalName, operation: 'create', id, values };
     this.runBefore(change, session);
-    const row: RowValues = Object.create(null) as RowValues;
-    Object.assign(row, change.values);
+    // Spreading defines own properties (a `__proto__` key stays data), and gives V8 a fast-properties
+    // object: copying and serializing null-prototype dictionaries cost several times more per row.
+    const row: RowValues = { ...change.values };
     row[entity.definition.primaryId] = id;
     this.stamp(row, session, true);
     this.store.insert(entitySet, id, row);
@@ -292,8 +308,7 @@ export class Writer {
     }
     const change: WriteChange = { entitySet, logicalName: entity.definition.logicalName, operation: 'update', id, before: existing.values, values };
     this.runBefore(change, session);
-    const row: RowValues = Object.create(null) as RowValues;
-    Object.assign(row, existing.values, change.values);
+    const row: RowValues = { ...existing.values, ...change.values };
     this.stamp(row, session, false);
     this.store.update(entitySet, id, row);
     session.committed.push({ ...change, after: row });
