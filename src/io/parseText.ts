@@ -225,8 +225,11 @@ export function parseYamlText(text: string, options: Omit<ParseTextOptions, 'syn
   if (firstError) {
     const where = lineCounter.linePos(firstError.pos[0]);
     const position = { line: where.line, column: where.col };
-    // The YAML parser recurses; nesting too deep for it is reported as exhausted resources.
-    if (firstError.code === 'RESOURCE_EXHAUSTION') throw depthError(file, '', maxDepth, position);
+    // The YAML parser recurses; nesting too deep for it is reported as exhausted resources. In
+    // JSON-style (flow) text the scanner finds the pointer where the limit was passed.
+    if (firstError.code === 'RESOURCE_EXHAUSTION') {
+      throw syntaxOf(text, undefined) === 'json' ? tooDeepText(text, file, maxDepth) : depthError(file, '', maxDepth, position);
+    }
     throw new DocumentError('syntax', `not valid YAML: ${firstError.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`, located(file, '', position), {
       hint: 'fix the YAML syntax',
     });

@@ -206,4 +206,16 @@ describe('channel serve on the embedded emulator of a fresh folder', () => {
     const answer = await http.post(`${url}${endpoint}`, JSON.parse(readFileSync(abs(key), 'utf8')));
     expect({ status: answer.status, body: answer.data as unknown }).toMatchObject({ status });
   });
+
+  it('refuses a body nested past the limit with 400 and the pointer where it was passed', async () => {
+    const endpoints = [...new Set(checked.map(([, e]) => e.serve!.endpoint))];
+    expect(endpoints.length).toBeGreaterThan(0);
+    for (const endpoint of endpoints) {
+      const body = `{"Message": ${'['.repeat(5000)}${']'.repeat(5000)}}`;
+      const answer = await http.post(`${url}${endpoint}`, body, { headers: { 'content-type': 'application/json' } });
+      expect(answer.status, endpoint).toBe(400);
+      expect((answer.data as { pointer?: string }).pointer, endpoint).toBe(`/Message${'/0'.repeat(255)}`);
+    }
+    expect(output).not.toMatch(/Maximum call stack|internal error/);
+  });
 });

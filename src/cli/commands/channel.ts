@@ -46,10 +46,11 @@ export function renderFindingsText(findings: readonly LintFinding[]): string {
 }
 
 /** `N errors, N warnings in N files`, for stderr. */
-export function summarizeFindings(findings: readonly Finding[], files: number): string {
+export function summarizeFindings(findings: readonly Finding[], files: number, unusable = 0): string {
   const count = (severity: Severity): number => findings.filter((f) => f.severity === severity).length;
   const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
-  return `${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')} in ${plural(files, 'file')}`;
+  const linted = `${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')} in ${plural(files - unusable, 'file')}`;
+  return unusable === 0 ? linted : `${linted}; ${plural(unusable, 'file')} could not be read (see the errors above)`;
 }
 
 /** Whether findings reach the `--fail-on` threshold. */
@@ -64,7 +65,7 @@ export function lintResult(findings: readonly LintFinding[], options: { failOn: 
   return {
     data: findings,
     text: renderFindingsText,
-    notices: [...options.unusable.map((error) => formatError(error, options.verbose)), ...(options.quiet ? [] : [summarizeFindings(findings, options.files)])],
+    notices: [...options.unusable.map((error) => formatError(error, options.verbose)), ...(options.quiet ? [] : [summarizeFindings(findings, options.files, options.unusable.length)])],
     exitCode,
   };
 }
