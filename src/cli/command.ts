@@ -59,3 +59,24 @@ export async function withConnection<T>(argv: ConnectionArgs, options: OpenConne
     await connection.close();
   }
 }
+
+/**
+ * One subcommand of a command group (`channel report`, `customapi lint`, …), registered on the
+ * group's parser: its handler takes the arguments `builder` declares and is named `group name`.
+ */
+export function subcommand<A>(group: string, command: string, describe: string, builder: (cli: Argv<GlobalArgs>) => Argv<A>, handler: Handler<ArgumentsCamelCase<A>>) {
+  return (cli: Argv<GlobalArgs>): Argv<GlobalArgs> => cli.command(command, describe, builder, handle(`${group} ${command.split(' ', 1)[0]!}`, handler));
+}
+
+/** Resolve with the first SIGINT or SIGTERM (long-running commands stop on it). */
+export function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolveSignal) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolveSignal(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}

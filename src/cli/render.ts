@@ -102,6 +102,11 @@ export interface CommandResult<T = unknown> {
   error?: unknown;
 }
 
+/** Rows: a table of `columns` for people, the rows themselves in json and yaml. */
+export function rowsResult<T>(rows: T[], columns: readonly Column<T>[]): CommandResult<T[]> {
+  return { data: rows, text: (r) => renderTable(r, columns) };
+}
+
 /** A result whatever its data (what a handler returns; each result is typed where it is made). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyCommandResult = CommandResult<any>;

@@ -10,7 +10,7 @@
  */
 import { readInputText } from '../../io/readInput.js';
 import type { Argv } from 'yargs';
-import { handle, type GlobalArgs } from '../command.js';
+import { subcommand, type GlobalArgs } from '../command.js';
 import { lintTile, type TileFinding } from '../../channels/tile/index.js';
 import { isInputError, type InputError } from '../../errors.js';
 import type { Finding, Severity } from '../../validation/finding.js';
@@ -100,19 +100,19 @@ export function withLintOptions<T, F extends readonly ['text', ...string[]]>(cmd
     .option('fail-on', { type: 'string', choices: FAIL_ON, default: 'error' as LintFailOn, describe: 'Lowest severity that makes the exit code 1' });
 }
 
-const lintTileCommand: ChannelSubcommand = (channel) =>
-  channel.command(
-    'lint-tile <files..>',
-    'Check custom channel tile XML files (…CustomerJourneyDesignerTileConfig.xml) against the documented rules',
-    (cmd) =>
-      withLintOptions(cmd.positional('files', { type: 'string', array: true, demandOption: true, describe: 'Tile XML files' }), LINT_FORMATS)
-        .example('$0 channel lint-tile sample_SmsCustomerJourneyDesignerTileConfig.xml', 'Lint one tile')
-        .example('$0 channel lint-tile tiles/*.xml --format json', 'Lint several tiles, findings as JSON'),
-    handle('channel lint-tile', async (argv) => {
-      const { findings, unusable } = await lintEach<TileFinding>(argv.files, lintTile);
-      return lintResult(findings, { failOn: argv['fail-on'], quiet: argv.quiet, files: argv.files.length, unusable, verbose: argv.verbose });
-    }),
-  );
+const lintTileCommand = subcommand(
+  'channel',
+  'lint-tile <files..>',
+  'Check custom channel tile XML files (…CustomerJourneyDesignerTileConfig.xml) against the documented rules',
+  (cmd) =>
+    withLintOptions(cmd.positional('files', { type: 'string', array: true, demandOption: true, describe: 'Tile XML files' }), LINT_FORMATS)
+      .example('$0 channel lint-tile sample_SmsCustomerJourneyDesignerTileConfig.xml', 'Lint one tile')
+      .example('$0 channel lint-tile tiles/*.xml --format json', 'Lint several tiles, findings as JSON'),
+  async (argv) => {
+    const { findings, unusable } = await lintEach<TileFinding>(argv.files, lintTile);
+    return lintResult(findings, { failOn: argv['fail-on'], quiet: argv.quiet, files: argv.files.length, unusable, verbose: argv.verbose });
+  },
+);
 
 /** The `channel` subcommands. */
 const CHANNEL_SUBCOMMANDS: ChannelSubcommand[] = [lintTileCommand, reportCommand, retryCommand, receiveCommand, serveCommand];
@@ -121,7 +121,7 @@ const CHANNEL_SUBCOMMANDS: ChannelSubcommand[] = [lintTileCommand, reportCommand
 export default function register(cli: Argv<GlobalArgs>): Argv<GlobalArgs> {
   return cli.command('channel', 'Custom channels: tile XML lint, the interaction reporter, delivery receipts and the real-time adapter', (channel) => {
     let parser = channel;
-    for (const subcommand of CHANNEL_SUBCOMMANDS) parser = subcommand(parser);
+    for (const add of CHANNEL_SUBCOMMANDS) parser = add(parser);
     return parser.demandCommand(1, 'Name a channel subcommand; see journeyctl channel --help.');
   });
 }
