@@ -13,7 +13,7 @@ import { selectedConnection } from './savedConnections.js';
 export const CONFIG_FILE_NAME = 'journeyctl.config.json';
 
 /** The `--auth` values. */
-export const AUTH_MODES = ['none', 'token', 'default', 'client-secret', 'certificate', 'device-code', 'azure-cli', 'managed-identity'] as const;
+export const AUTH_MODES = ['none', 'token', 'default', 'client-secret', 'certificate', 'device-code', 'interactive', 'azure-cli', 'managed-identity'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
 
 /** What a configuration file may hold. Every key is optional. */

@@ -6,12 +6,13 @@
  */
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { DataverseClient, isNetworkError, lazyCredential, type AuthSetting, type DataverseClientOptions, type DataverseLogger } from '../dataverse/index.js';
-import { createCredential, type CredentialSpec } from '../dataverse/credentials.js';
+import { DataverseClient, isNetworkError, lazyCredential, type AuthSetting, type DataverseClientOptions, type DataverseLogger, type IdentityOptions } from '../dataverse/index.js';
+import { CACHE_PERSISTENCE_PACKAGE, createCredential, type CredentialSpec, type PersistentTokenCacheOptions, type TokenCacheUnavailableReason } from '../dataverse/credentials.js';
 import { JourneyctlError, InputError, type ErrorKind } from '../errors.js';
 import type { RunningEmulator } from '../emulator/index.js';
 import { AUTH_MODES, CONFIG_FILE_NAME, resolveSettings, type AuthMode, type ResolvedSettings } from './config.js';
 import { writeErr } from './context.js';
+import { POOL_AUTH_MODES, selectedConnection, signInKey, signInRecordStore } from './savedConnections.js';
 
 /** The directory, relative to the working directory, holding the embedded emulator's store. */
 export const EMBEDDED_DATA_DIR = '.journeyctl';
@@ -22,6 +23,8 @@ export interface ConnectionArgs {
   auth?: string | undefined;
   config?: string | undefined;
   'api-version'?: string | undefined;
+  /** Application (client) ids; two or more make a pool of identities. */
+  'client-id'?: readonly string[] | string | undefined;
   verbose?: boolean | undefined;
   quiet?: boolean | undefined;
 }
@@ -73,7 +76,14 @@ export function withConnectionOptions<T>(cli: Argv<T>) {
       group: 'Connection:',
     })
     .option('config', { type: 'string', describe: `Connection configuration file. Default: the nearest ${CONFIG_FILE_NAME} at or above the working directory`, group: 'Connection:' })
-    .option('api-version', { type: 'string', describe: 'Web API version 9.0|9.1|9.2 (env DATAVERSE_API_VERSION). Default: 9.2', group: 'Connection:' });
+    .option('api-version', { type: 'string', describe: 'Web API version 9.0|9.1|9.2 (env DATAVERSE_API_VERSION). Default: 9.2', group: 'Connection:' })
+    .option('client-id', {
+      type: 'string',
+      array: true,
+      describe:
+        'Application (client) id (env AZURE_CLIENT_ID). Repeat it for a pool of application users that share the work: identity n takes its secret from AZURE_CLIENT_SECRET_n (client-secret), its token from DATAVERSE_TOKEN_n (token), or AZURE_CLIENT_CERTIFICATE_PATH_n (certificate)',
+      group: 'Connection:',
+    });
 }
 
 /**
@@ -84,23 +94,29 @@ export function withConnectionOptions<T>(cli: Argv<T>) {
 export async function openConnection(argv: ConnectionArgs, options: OpenConnectionOptions = {}): Promise<Connection> {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
-  const settings = resolveSettings({ url: argv.url, auth: argv.auth, config: argv.config, apiVersion: argv['api-version'] }, env, cwd);
+  const resolved = resolveSettings({ url: argv.url, auth: argv.auth, config: argv.config, apiVersion: argv['api-version'] }, env, cwd);
   const logger = argv.verbose ? verboseLogger : undefined;
   const readOnly = options.readOnly ?? false;
 
-  if (settings.url === undefined) return openEmbedded(cwd, readOnly, logger, argv.quiet === true);
+  if (resolved.url === undefined) return openEmbedded(cwd, readOnly, logger, argv.quiet === true);
 
+  const pool = poolOf(argv, resolved, env);
+  const settings: ResolvedSettings = pool.clientIds.length > 0 ? { ...resolved, clientId: pool.clientIds[0] } : resolved;
+  const identities = pool.clientIds.length > 1 ? poolIdentities(settings, pool, env) : undefined;
   const clientOptions: DataverseClientOptions = {
-    url: settings.url,
+    url: resolved.url,
     env,
     ...(settings.apiVersion !== undefined ? { apiVersion: settings.apiVersion as DataverseClientOptions['apiVersion'] } : {}),
-    ...authOption(settings, env),
+    ...(identities ? { identities } : authOption(settings, env)),
     ...(logger ? { logger } : {}),
   };
   const client = new DataverseClient(clientOptions);
   const url = client.connection.origin;
   if (settings.savedConnection !== undefined && !argv.quiet) writeErr(`journeyctl: using the saved connection ${JSON.stringify(settings.savedConnection)} (${url}); see journeyctl auth list`);
-  if (argv.verbose) writeErr(`target: ${url} (from ${settings.urlSource}${settings.configFile ? `; config ${settings.configFile}` : ''}), auth ${client.connection.authKind}`);
+  if (argv.verbose) {
+    writeErr(`target: ${url} (from ${settings.urlSource}${settings.configFile ? `; config ${settings.configFile}` : ''}), auth ${client.connection.authKind}`);
+    if (identities) writeErr(`identities: a pool of ${identities.length} (${identities.map((i) => i.name).join(', ')}), auth ${settings.auth}`);
+  }
   if (!options.skipProbe) await probe(clientOptions, url);
   let closed = false;
   return {
@@ -110,6 +126,10 @@ export async function openConnection(argv: ConnectionArgs, options: OpenConnecti
     async close() {
       if (closed) return;
       closed = true;
+      // What each identity did (names are client ids, never secrets).
+      if (identities && argv.verbose) {
+        for (const s of client.identityStats()) writeErr(`identity ${s.name}: ${s.requests} requests, ${s.throttled} throttled (429)`);
+      }
       client.close();
     },
   };
@@ -190,10 +210,15 @@ function credentialSpec(mode: Exclude<AuthMode, 'none' | 'token'>, settings: Res
         kind: 'deviceCode',
         ...(settings.tenantId ? { tenantId: settings.tenantId } : {}),
         ...(settings.clientId ? { clientId: settings.clientId } : {}),
-        userPromptCallback: (message) => {
-          writeErr(message);
-          writeErr(TOKENS_NOT_PERSISTED);
-        },
+        userPromptCallback: (message) => writeErr(message),
+        tokenCache: tokenCacheFor(settings, env),
+      };
+    case 'interactive':
+      return {
+        kind: 'interactiveBrowser',
+        ...(settings.tenantId ? { tenantId: settings.tenantId } : {}),
+        ...(settings.clientId ? { clientId: settings.clientId } : {}),
+        tokenCache: tokenCacheFor(settings, env),
       };
     case 'azure-cli':
       return { kind: 'azureCli', ...(settings.tenantId ? { tenantId: settings.tenantId } : {}) };
@@ -202,13 +227,110 @@ function credentialSpec(mode: Exclude<AuthMode, 'none' | 'token'>, settings: Res
   }
 }
 
+/** The application ids of a connection and where each identity's secret is. */
+interface PoolSettings {
+  /** From `--client-id` (all of them), else the selected saved connection's; empty when neither names one. */
+  clientIds: string[];
+  /** Per identity, the environment variable of its secret (saved connections may name them). */
+  secretVariables: (string | undefined)[];
+}
+
+/** The `--client-id` values, else those of the saved connection the URL came from. */
+function poolOf(argv: ConnectionArgs, settings: ResolvedSettings, env: Readonly<Record<string, string | undefined>>): PoolSettings {
+  const raw = argv['client-id'];
+  const flags = (raw === undefined ? [] : Array.isArray(raw) ? raw : [raw]).map((id) => String(id).trim()).filter((id) => id !== '');
+  if (flags.length > 0) return { clientIds: [...new Set(flags)], secretVariables: [] };
+  if (settings.savedConnection === undefined) return { clientIds: [], secretVariables: [] };
+  const saved = selectedConnection(env);
+  // AZURE_CLIENT_ID or the config file named one application: it wins over the saved pool.
+  if (!saved?.clientIds || saved.clientIds.length < 2 || settings.clientId !== saved.clientId) return { clientIds: [], secretVariables: [] };
+  return { clientIds: [...saved.clientIds], secretVariables: [...(saved.secretVariables ?? [])] };
+}
+
+const POOL_MODES = POOL_AUTH_MODES;
+
 /**
- * Said with every device-code prompt: tokens live in this process only. A persistent cache needs
- * @azure/identity-cache-persistence and the OS keychain (Keychain, DPAPI, libsecret), which
- * journeyctl does not ship (docs/decisions.md).
+ * One identity per client id, for the client's pool (src/dataverse/identityPool.ts). Secrets are
+ * read from the environment (never argv, never saved): identity n (from 1) uses
+ * `AZURE_CLIENT_SECRET_n`, `DATAVERSE_TOKEN_n`, or `AZURE_CLIENT_CERTIFICATE_PATH_n` (and
+ * `AZURE_CLIENT_CERTIFICATE_PASSWORD_n`), unless its saved connection names the variable.
+ * Service-protection limits are per user, so each application user has its own:
+ * https://learn.microsoft.com/power-apps/developer/data-platform/api-limits
  */
-export const TOKENS_NOT_PERSISTED =
-  'note: sign-in tokens are not persisted: the persistent token cache needs @azure/identity-cache-persistence and an OS keychain, which journeyctl does not ship; you will be asked to sign in on every run (use --auth azure-cli to reuse the Azure CLI sign-in instead)';
+function poolIdentities(settings: ResolvedSettings, pool: PoolSettings, env: Readonly<Record<string, string | undefined>>): IdentityOptions[] {
+  const mode = settings.auth;
+  if (mode === undefined || !(POOL_MODES as readonly string[]).includes(mode)) {
+    throw new InputError(`a pool of ${pool.clientIds.length} identities (--client-id given ${pool.clientIds.length} times) needs --auth ${POOL_MODES.join(', ')}${mode === undefined ? '' : `, not ${mode}`}`, {}, {
+      hint: 'e.g. --auth client-secret with AZURE_CLIENT_SECRET_1, AZURE_CLIENT_SECRET_2, … set in the environment',
+    });
+  }
+  return pool.clientIds.map((clientId, index) => {
+    const n = index + 1;
+    const named = pool.secretVariables[index];
+    const need = (variable: string, what: string): string => {
+      const value = env[variable];
+      if (value) return value;
+      throw new InputError(`identity ${n} of the pool (client id ${clientId}) needs ${what} in ${variable}`, {}, { hint: `set ${variable} in the environment (secrets are never read from arguments or saved)` });
+    };
+    const name = clientId;
+    switch (mode as (typeof POOL_MODES)[number]) {
+      case 'token':
+        return { name, auth: { token: need(named ?? `DATAVERSE_TOKEN_${n}`, 'a bearer token') } };
+      case 'managed-identity':
+        return { name, auth: { credential: lazyCredential(() => createCredential({ kind: 'managedIdentity', clientId })) } };
+      case 'client-secret': {
+        const spec: CredentialSpec = {
+          kind: 'clientSecret',
+          tenantId: needTenant(settings),
+          clientId,
+          clientSecret: need(named ?? `AZURE_CLIENT_SECRET_${n}`, 'a client secret'),
+        };
+        return { name, auth: { credential: lazyCredential(() => createCredential(spec)) } };
+      }
+      case 'certificate': {
+        const password = env[`AZURE_CLIENT_CERTIFICATE_PASSWORD_${n}`];
+        const spec: CredentialSpec = {
+          kind: 'clientCertificate',
+          tenantId: needTenant(settings),
+          clientId,
+          certificatePath: need(`AZURE_CLIENT_CERTIFICATE_PATH_${n}`, 'a certificate file'),
+          ...(password ? { certificatePassword: password } : {}),
+        };
+        return { name, auth: { credential: lazyCredential(() => createCredential(spec)) } };
+      }
+    }
+  });
+}
+
+function needTenant(settings: ResolvedSettings): string {
+  if (settings.tenantId) return settings.tenantId;
+  throw new InputError(`--auth ${settings.auth} needs a tenant id`, {}, { hint: `set AZURE_TENANT_ID (or put tenantId in ${CONFIG_FILE_NAME} or the saved connection)` });
+}
+
+/** The persistent token cache's name (the OS keychain entry, and the file under `~/.IdentityService/`). */
+export const TOKEN_CACHE_NAME = 'journeyctl';
+
+/**
+ * The persistent token cache of a device-code or browser sign-in: @azure/identity's cache named
+ * `journeyctl` when the optional @azure/identity-cache-persistence is installed and the OS keychain
+ * works, with the account's sign-in record in the user's config folder; otherwise one line on
+ * stderr saying why tokens are not kept and what to do (docs/decisions.md).
+ */
+function tokenCacheFor(settings: ResolvedSettings, env: Readonly<Record<string, string | undefined>>): PersistentTokenCacheOptions {
+  return {
+    name: TOKEN_CACHE_NAME,
+    records: signInRecordStore(signInKey(settings.tenantId, settings.clientId), env),
+    onUnavailable: (reason, detail) => writeErr(tokensNotPersisted(reason, detail)),
+  };
+}
+
+/** Said once per run when a device-code or browser sign-in cannot keep its tokens. */
+export function tokensNotPersisted(reason: TokenCacheUnavailableReason, detail: string): string {
+  const head = 'note: sign-in tokens are not kept between runs, so you will sign in again next time:';
+  return reason === 'plugin-missing'
+    ? `${head} the persistent token cache needs ${CACHE_PERSISTENCE_PACKAGE}, which is not installed. Install it beside journeyctl (npm i -g ${CACHE_PERSISTENCE_PACKAGE} for a global journeyctl), or use --auth azure-cli to reuse the Azure CLI's sign-in`
+    : `${head} the OS keychain cannot be used here (${detail}). On Linux install libsecret and run a keyring (GNOME Keyring, KWallet); or use --auth azure-cli to reuse the Azure CLI's sign-in`;
+}
 
 /** A service error raised by the CLI itself (exit code 3). */
 export class UnreachableError extends JourneyctlError {

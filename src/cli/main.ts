@@ -5,8 +5,10 @@
  * ends the process.
  *
  * Start-up cost is part of the interface: `--version` loads nothing but this file and
- * package.json, `--help` loads yargs only, and a command loads its own module (and through it
- * the library parts and dependencies it needs) only when it is the one that runs.
+ * package.json; `--help` prints the root help yargs rendered at build time (dist/cli/root-help.json,
+ * written by writeRootHelp.ts) and loads yargs only for a width it was not rendered for; a command
+ * loads its own module (and through it the library parts and dependencies it needs) only when it
+ * is the one that runs.
  */
 import { readFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
@@ -114,6 +116,34 @@ function completionShell(argv: readonly string[]): string[] {
 export interface ParserOptions {
   /** Receive the parsed arguments instead of running the command (tests of the real builders). */
   capture?: (argv: Record<string, unknown>) => void;
+  /** Columns help is wrapped to. @default {@link helpWidth} */
+  width?: number;
+}
+
+/** The columns help is wrapped to: the terminal's, at most 110; 100 when not a terminal. */
+export function helpWidth(): number {
+  return Math.min(110, process.stdout.columns ?? 100);
+}
+
+/** The widths the root help is rendered for at build time: not a terminal, and a wide terminal. */
+export const PRERENDERED_HELP_WIDTHS = [100, 110] as const;
+
+/** Where the build writes the root help rendered by yargs, by width. */
+export const ROOT_HELP_FILE = new URL('./root-help.json', import.meta.url);
+
+/**
+ * The root help rendered at build time for `width`, if it was. Root help is the same text on
+ * every run of a build, so it need not cost yargs' load and layout on each `--help`; a test holds
+ * it equal to what yargs renders now.
+ */
+function prerenderedRootHelp(width: number): string | undefined {
+  try {
+    const texts = JSON.parse(readFileSync(ROOT_HELP_FILE, 'utf8')) as Record<string, unknown>;
+    const text = texts[String(width)];
+    return typeof text === 'string' ? text : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Thrown after `capture` received the arguments, so that no handler runs. */
@@ -157,7 +187,7 @@ export async function buildParser(argv: readonly string[], options: ParserOption
     .help()
     .alias('help', 'h')
     .version(packageVersion())
-    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .wrap(options.width ?? helpWidth())
     .completion('completion', 'Print the shell completion script: journeyctl completion [bash|zsh] >> ~/.bashrc (or ~/.zshrc)')
     .epilogue('Exit codes: 0 success, 1 findings or failed operation, 2 usage or input error, 3 service, auth or network error.')
     .fail((message, error) => {
@@ -184,6 +214,13 @@ export async function run(argv: readonly string[]): Promise<number> {
   if (argv.length === 1 && argv[0] === '--version') {
     process.stdout.write(`${packageVersion()}\n`);
     return 0;
+  }
+  if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')) {
+    const help = prerenderedRootHelp(helpWidth());
+    if (help !== undefined) {
+      process.stdout.write(`${help}\n`);
+      return 0;
+    }
   }
   const verbose = argv.includes('--verbose');
   try {

@@ -7,7 +7,7 @@
  */
 import { pointer as buildPointer } from '../errors.js';
 import { DefinitionError } from './errors.js';
-import { assertPlainJson, mayContainForbiddenKey, parseJsonText, type JsonSource } from './json.js';
+import { errorLocation as location, readJsonInput } from './json.js';
 import { describeType, type ParseDefinitionOptions } from './parse.js';
 import type { DesignerState, WorkflowDefinition } from './types.js';
 
@@ -22,19 +22,8 @@ const COUNTERS = ['NextActivityID', 'NextActivityItemID'] as const;
  * @throws DefinitionError when it is not JSON, not an object, or a counter is not a non-negative integer.
  */
 export function parseDesignerState(input: string | unknown, options: ParseDesignerStateOptions = {}): DesignerState {
-  const source: JsonSource = { file: options.file, basePointer: options.basePointer ?? '' };
+  const { data, source } = readJsonInput(input, 'designer state', options);
   const base = source.basePointer ?? '';
-  let data: unknown;
-  if (typeof input === 'string') {
-    data = parseJsonText(input, 'designer state', source);
-    if (mayContainForbiddenKey(input)) assertPlainJson(data, base, source);
-  } else if (options.owned) {
-    if (mayContainForbiddenKey(options.owned.sourceText)) assertPlainJson(input, base, source);
-    data = input;
-  } else {
-    assertPlainJson(input, base, source);
-    data = structuredClone(input);
-  }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new DefinitionError(`A designer state must be a JSON object, not ${describeType(data)}`, location(source, base), {
       hint: 'It looks like {"NextActivityID":8,"NextActivityItemID":42}.',
@@ -117,8 +106,4 @@ export function computeDesignerState(def: WorkflowDefinition, existing?: Designe
     }
   }
   return state;
-}
-
-function location(source: JsonSource, pointer: string): { file?: string; pointer: string } {
-  return source.file === undefined ? { pointer } : { file: source.file, pointer };
 }

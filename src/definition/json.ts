@@ -14,6 +14,61 @@ export interface JsonSource {
   basePointer?: string;
 }
 
+/** How a definition parser receives its input: where it came from, and whether the caller hands it over. */
+export interface JsonInputOptions {
+  /** File name (or `-` for stdin) used in error locations. */
+  file?: string;
+  /**
+   * JSON pointer of the definition inside the document it came from, prefixed to every error
+   * pointer (e.g. `/msdyncrm_workflowdefinition` for a journey record).
+   * @default ""
+   */
+  basePointer?: string;
+  /**
+   * The caller hands over a value it owns, freshly parsed from JSON or YAML text (`sourceText`),
+   * so it is checked and normalized in place instead of copied, and scanned for reserved keys
+   * only when that text could contain one. Only for array input; a string is always parsed fresh.
+   */
+  owned?: { sourceText: string };
+}
+
+/** The location of an error at `pointer` of a document read from `source`. */
+export function errorLocation(source: JsonSource, pointer: string): { file?: string; pointer: string } {
+  return source.file === undefined ? { pointer } : { file: source.file, pointer };
+}
+
+/**
+ * The caller's own copy of a JSON document given as text or as a parsed value, checked to be plain
+ * JSON with no forbidden key: text is parsed fresh, a value handed over with `owned` is used in
+ * place, any other value is cloned, so later edits never reach the input.
+ *
+ * @param what what the document is, for messages ("workflow definition", "designer state")
+ * @param decodeParsed a further step on freshly parsed text, before the key check
+ */
+export function readJsonInput(
+  input: unknown,
+  what: string,
+  options: JsonInputOptions,
+  decodeParsed: (data: unknown, source: JsonSource) => unknown = (data) => data,
+): { data: unknown; source: JsonSource } {
+  const source: JsonSource = { file: options.file, basePointer: options.basePointer ?? '' };
+  const base = source.basePointer ?? '';
+  let data: unknown;
+  if (typeof input === 'string') {
+    data = decodeParsed(parseJsonText(input, what, source), source);
+    // The outer text holds any inner text verbatim or escaped, so testing it covers both.
+    if (mayContainForbiddenKey(input)) assertPlainJson(data, base, source);
+  } else if (options.owned) {
+    // Values parsed from text are plain JSON already; only a reserved key needs looking for.
+    if (mayContainForbiddenKey(options.owned.sourceText)) assertPlainJson(input, base, source);
+    data = input;
+  } else {
+    assertPlainJson(input, base, source);
+    data = structuredClone(input);
+  }
+  return { data, source };
+}
+
 /**
  * Keys rejected anywhere in a definition. `__proto__` is the one that changes an object's
  * prototype when assigned; `constructor` and `prototype` are the other two links of the classic

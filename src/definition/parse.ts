@@ -7,27 +7,12 @@
  */
 import { pointer as buildPointer } from '../errors.js';
 import { DefinitionError } from './errors.js';
-import { assertPlainJson, mayContainForbiddenKey, parseJsonText, type JsonSource } from './json.js';
+import { errorLocation as at, parseJsonText, readJsonInput, type JsonInputOptions, type JsonSource } from './json.js';
 import { normalizeRelationshipType } from './relationship.js';
 import type { WorkflowDefinition } from './types.js';
 
 /** Options of {@link parseDefinition}. */
-export interface ParseDefinitionOptions {
-  /** File name (or `-` for stdin) used in error locations. */
-  file?: string;
-  /**
-   * JSON pointer of the definition inside the document it came from, prefixed to every error
-   * pointer (e.g. `/msdyncrm_workflowdefinition` for a journey record).
-   * @default ""
-   */
-  basePointer?: string;
-  /**
-   * The caller hands over a value it owns, freshly parsed from JSON or YAML text (`sourceText`),
-   * so it is checked and normalized in place instead of copied, and scanned for reserved keys
-   * only when that text could contain one. Only for array input; a string is always parsed fresh.
-   */
-  owned?: { sourceText: string };
-}
+export type ParseDefinitionOptions = JsonInputOptions;
 
 type JsonObject = Record<string, unknown>;
 
@@ -43,25 +28,14 @@ type JsonObject = Record<string, unknown>;
  * @throws DefinitionError with a JSON pointer for malformed input.
  */
 export function parseDefinition(input: string | unknown, options: ParseDefinitionOptions = {}): WorkflowDefinition {
-  const source: JsonSource = { file: options.file, basePointer: options.basePointer ?? '' };
-  const base = source.basePointer ?? '';
-  let data: unknown;
-  if (typeof input === 'string') {
-    data = parseJsonText(input, 'workflow definition', source);
-    // A stored definition serialized once more (as a JSON string literal) is decoded once more.
-    if (typeof data === 'string' && data.trimStart().startsWith('[')) data = parseJsonText(data, 'workflow definition', source);
-    // The outer text holds any inner text verbatim or escaped, so testing it covers both.
-    if (mayContainForbiddenKey(input)) assertPlainJson(data, base, source);
-  } else if (options.owned) {
-    // Values parsed from text are plain JSON already; only a reserved key needs looking for.
-    if (mayContainForbiddenKey(options.owned.sourceText)) assertPlainJson(input, base, source);
-    data = input;
-  } else {
-    assertPlainJson(input, base, source);
-    data = structuredClone(input);
-  }
+  const { data, source } = readJsonInput(input, 'workflow definition', options, decodeTwiceSerialized);
   checkDefinition(data, source);
   return data;
+}
+
+/** A stored definition serialized once more (as a JSON string literal) is decoded once more. */
+function decodeTwiceSerialized(data: unknown, source: JsonSource): unknown {
+  return typeof data === 'string' && data.trimStart().startsWith('[') ? parseJsonText(data, 'workflow definition', source) : data;
 }
 
 /** Checks the shape in place and normalises relationship types; `data` is the caller's copy. */
@@ -207,10 +181,6 @@ function requireString(
 
 function typeError(path: string, key: string, expected: string, actual: unknown, source: JsonSource): DefinitionError {
   return new DefinitionError(`${key} must be ${expected}, not ${describeType(actual)}`, at(source, `${path}${buildPointer(key)}`));
-}
-
-function at(source: JsonSource, pointer: string): { file?: string; pointer: string } {
-  return source.file === undefined ? { pointer } : { file: source.file, pointer };
 }
 
 /** "an array", "null", "the string \"x\"", "the number 3" — for messages. */

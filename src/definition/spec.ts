@@ -12,7 +12,7 @@ import { assertValidJourneySpec } from '../schemas/index.js';
 import { journey, type Flow, type ItemHandle, type RecordRef, type Tile } from './builder.js';
 import { isDefinitionError } from './errors.js';
 import { specFields, type UnresolvedReference } from './specFields.js';
-import { normalizeTiles, type NormalizedRef, type TileNode } from './specNormalize.js';
+import { normalizeTiles, type NormalizedRef, type RecordTileType, type TileNode } from './specNormalize.js';
 import type { JourneySpec } from './specTypes.js';
 import type { DesignerState, WorkflowDefinition } from './types.js';
 
@@ -103,6 +103,18 @@ const RECORD_KIND: Readonly<Record<string, UnresolvedKind | undefined>> = Object
   CreateLead: undefined,
   RecordUpdate: undefined,
 });
+
+/** The builder method that adds each record tile. */
+const RECORD_TILE_METHOD = {
+  InvokeWorkflow: 'launchWorkflow',
+  CreateLead: 'createLead',
+  RecordUpdate: 'recordUpdate',
+  LinkedInCampaign: 'linkedInCampaign',
+  LandingPage: 'page',
+  Event: 'event',
+  MarketingForm: 'form',
+  Survey: 'survey',
+} as const satisfies Record<RecordTileType, keyof Flow>;
 
 /** Add a chain of tiles after `flow`; returns nothing because a chain's end is never continued. */
 function emitChain(c: Compilation, start: Flow, tiles: readonly TileNode[]): void {
@@ -219,26 +231,7 @@ function emitTile(c: Compilation, flow: Flow, tile: TileNode): Tile | undefined 
           ? { id: null, title: tile.ref.name, pointer: tile.ref.pointer, ...(tile.ref.handle === undefined ? {} : { handle: tile.ref.handle }) }
           : tile.ref;
       const options = recordRef(ref);
-      const created = c.build(tile.pointer, () => {
-        switch (tile.type) {
-          case 'InvokeWorkflow':
-            return flow.launchWorkflow(options);
-          case 'CreateLead':
-            return flow.createLead(options);
-          case 'RecordUpdate':
-            return flow.recordUpdate(options);
-          case 'LinkedInCampaign':
-            return flow.linkedInCampaign(options);
-          case 'LandingPage':
-            return flow.page(options);
-          case 'Event':
-            return flow.event(options);
-          case 'MarketingForm':
-            return flow.form(options);
-          case 'Survey':
-            return flow.survey(options);
-        }
-      });
+      const created = c.build(tile.pointer, () => flow[RECORD_TILE_METHOD[tile.type]](options));
       c.name(ref.handle, created, tile.pointer);
       if (kind) c.track(kind, ref, created.header);
       return created;

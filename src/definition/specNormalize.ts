@@ -152,6 +152,14 @@ export function normalizeTiles(tiles: readonly TileSpec[], pointer: string, file
   return tiles.map((tile, i) => normalizeTile(tile, at(pointer, i), file));
 }
 
+/** The optional title and handle of a tile, only those it has. */
+function titleAndHandle(tile: { title?: string; handle?: string }): { title?: string; handle?: string } {
+  return {
+    ...(tile.title === undefined ? {} : { title: tile.title }),
+    ...(tile.handle === undefined ? {} : { handle: tile.handle }),
+  };
+}
+
 function normalizeTile(tile: TileSpec, tilePointer: string, file?: string): TileNode {
   const key = tileKey(tile);
   const value = (tile as Record<string, unknown>)[key];
@@ -162,8 +170,7 @@ function normalizeTile(tile: TileSpec, tilePointer: string, file?: string): Tile
       return {
         kind: 'segment',
         pointer,
-        ...(s.title === undefined ? {} : { title: s.title }),
-        ...(s.handle === undefined ? {} : { handle: s.handle }),
+        ...titleAndHandle(s),
         merge: s.merge === 'intersection' ? 'Intersection' : 'Union',
         include: (s.include ?? []).map((r, i) => normalizeRef(r, at(pointer, 'include', i))),
         exclude: (s.exclude ?? []).map((r, i) => normalizeRef(r, at(pointer, 'exclude', i))),
@@ -180,8 +187,7 @@ function normalizeTile(tile: TileSpec, tilePointer: string, file?: string): Tile
       return {
         kind: 'trigger',
         pointer,
-        ...(t.title === undefined ? {} : { title: t.title }),
-        ...(t.handle === undefined ? {} : { handle: t.handle }),
+        ...titleAndHandle(t),
         conditions: t.when.map((c, i) => ({ item: c.item, condition: c.condition, pointer: at(pointer, 'when', i, 'item') })),
         logic: t.logic === 'or' ? 'OR' : 'AND',
         timeout: triggerTimeout(parseDuration(t.timeout ?? '1d', timeoutPointer, file), timeoutPointer, file),
@@ -194,8 +200,7 @@ function normalizeTile(tile: TileSpec, tilePointer: string, file?: string): Tile
       return {
         kind: 'wait',
         pointer,
-        ...(w.title === undefined ? {} : { title: w.title }),
-        ...(w.handle === undefined ? {} : { handle: w.handle }),
+        ...titleAndHandle(w),
         ...(w.for === undefined ? {} : { for: parseDuration(w.for, at(pointer, 'for'), file) }),
         ...(w.until === undefined ? {} : { until: w.until }),
       };
@@ -207,8 +212,7 @@ function normalizeTile(tile: TileSpec, tilePointer: string, file?: string): Tile
       return {
         kind: 'split',
         pointer,
-        ...(!Array.isArray(s) && s.title !== undefined ? { title: s.title } : {}),
-        ...(!Array.isArray(s) && s.handle !== undefined ? { handle: s.handle } : {}),
+        ...(Array.isArray(s) ? {} : titleAndHandle(s)),
         branches: branches.map((b: SplitBranchSpec, i) => {
           const bp = at(branchesPointer, i);
           return Array.isArray(b)

@@ -3,7 +3,7 @@
  * without a byte-order mark, parsed by {@link parseText} under the depth limit. Every failure is
  * a {@link DocumentError} with a reason and the file, never a raw `ENOENT`.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { DocumentError, isDocumentError } from './documentError.js';
 import { READ_LIMITS, type ReadLimits } from './limits.js';
@@ -104,14 +104,19 @@ export async function readInputText(path: string, options: ReadInputOptions = {}
  */
 export function readInputTextSync(path: string, options: Pick<ReadInputOptions, 'limits'> = {}): string {
   const maxBytes = options.limits?.maxBytes ?? READ_LIMITS.maxBytes;
+  let fd: number | undefined;
   try {
-    const info = statSync(path);
+    // One open: the size is checked on the descriptor that is then read (no second path lookup).
+    fd = openSync(path, 'r');
+    const info = fstatSync(fd);
     if (info.isDirectory()) throw fileError(path, Object.assign(new Error('EISDIR'), { code: 'EISDIR' }));
     if (info.size > maxBytes) throw tooLarge(path, maxBytes);
-    return withoutBom(readFileSync(path, 'utf8'));
+    return withoutBom(readFileSync(fd, 'utf8'));
   } catch (error) {
     if (isDocumentError(error)) throw error;
     throw fileError(path, error);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

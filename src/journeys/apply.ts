@@ -107,14 +107,14 @@ export async function applyJourney(journeys: JourneyClient, document: ApplyDocum
     if (key === 'ownerId') patch.ownerType = desired.ownerType ?? 'systemuser';
     changes.push(attribute);
   }
-  const storedDefinition = readStoredDefinition(existing.workflowDefinition);
+  const storedDefinition = readStored(existing.workflowDefinition, parseDefinition);
   const wantDefinition = serializeDefinition(definition);
   const definitionChanged = storedDefinition === undefined || serializeDefinition(storedDefinition) !== wantDefinition;
   if (definitionChanged) {
     patch.workflowDefinition = wantDefinition;
     changes.push(A.workflowDefinition);
   }
-  const storedState = readStoredDesignerState(existing.designerState);
+  const storedState = readStored(existing.designerState, parseDesignerState);
   const wantState = serializeDesignerState(computeDesignerState(definition, neverLower(document.designerState, storedState)));
   if (storedState === undefined || serializeDesignerState(storedState) !== wantState) {
     patch.designerState = wantState;
@@ -217,19 +217,11 @@ function neverLower(wanted: DesignerState | undefined, stored: DesignerState | u
   };
 }
 
-function readStoredDefinition(raw: string | null | undefined): WorkflowDefinition | undefined {
+/** A stored JSON column read by `parse`, or undefined when it is empty or `parse` refuses it. */
+function readStored<T>(raw: string | null | undefined, parse: (text: string) => T): T | undefined {
   if (typeof raw !== 'string' || raw === '') return undefined;
   try {
-    return parseDefinition(raw);
-  } catch {
-    return undefined;
-  }
-}
-
-function readStoredDesignerState(raw: string | null | undefined): DesignerState | undefined {
-  if (typeof raw !== 'string' || raw === '') return undefined;
-  try {
-    return parseDesignerState(raw);
+    return parse(raw);
   } catch {
     return undefined;
   }

@@ -102,17 +102,8 @@ export const ScopeSet = optionSet({
 } as const);
 export const Scope = ScopeSet.values;
 
-/** `statuscode` of `msdyncrm_segment`; Draft -> Live is allowed directly, unlike journeys. */
-export const SegmentStatusSet = optionSet({
-  Draft: [192350000, 'Draft'],
-  Live: [192350001, 'Live'],
-  Stopped: [192350002, 'Stopped'],
-  LiveEditable: [192350003, 'Live, editable'],
-  Expired: [192350004, 'Expired'],
-  Error: [192350005, 'Error'],
-  GoingLive: [192350006, 'Going live'],
-  Stopping: [192350007, 'Stopping'],
-} as const);
+/** `statuscode` of `msdyncrm_segment` (same values as journeys); Draft -> Live is allowed directly, unlike journeys. */
+export const SegmentStatusSet = JourneyStatusSet;
 export const SegmentStatus = SegmentStatusSet.values;
 
 /** `msdyncrm_segmenttype`. */

@@ -6,46 +6,6 @@
  */
 import { escapePointerToken } from '../errors.js';
 
-/** One item of an activity's `Properties.Items`, as far as it could be read. */
-export interface ItemNode {
-  /** Position in the activity's `Items`. */
-  readonly index: number;
-  /** JSON pointer of the item, relative to the definition document. */
-  readonly pointer: string;
-  readonly raw: Record<string, unknown>;
-  /** `ActivityTypeId`, when it is a string. */
-  readonly type: string | undefined;
-  /** `ActivityItemId`, when it is a number. */
-  readonly activityItemId: number | undefined;
-  /** `ItemId` as written (string, null or anything else). */
-  readonly recordId: unknown;
-  readonly activity: ActivityNode;
-}
-
-/** One activity (tile) of the definition, as far as it could be read. */
-export interface ActivityNode {
-  /** Position in the definition array. */
-  readonly index: number;
-  /** Position in {@link JourneyModel.activities} (skips entries that are not objects). */
-  readonly ordinal: number;
-  /** JSON pointer of the activity, relative to the definition document. */
-  readonly pointer: string;
-  readonly raw: Record<string, unknown>;
-  /** `ActivityId`, when it is a string. */
-  readonly id: string | undefined;
-  readonly type: string | undefined;
-  /** `ParentActivityId`, when it is a string. */
-  readonly parentId: string | undefined;
-  readonly branchId: number | undefined;
-  /** `ParentRelationshipType`, normalised to PascalCase when it is one of the known spellings. */
-  readonly relationship: string | undefined;
-  readonly entityTarget: unknown;
-  /** Readable items; empty when `Properties.Items` is missing or not an array. */
-  readonly items: ItemNode[];
-  /** Whether `Properties.Items` is an array. */
-  readonly hasItemsArray: boolean;
-}
-
 /** The shared, read-only model of a definition. */
 export interface JourneyModel {
   /** Activities that are objects, in stored order. */
@@ -91,11 +51,16 @@ function field(object: Record<string, unknown>, key: string): unknown {
   return object[key];
 }
 
-class Item implements ItemNode {
+/** One item of an activity's `Properties.Items`, as far as it could be read. */
+class ItemNode {
+  /** `ActivityTypeId`, when it is a string. */
   readonly type: string | undefined;
+  /** `ActivityItemId`, when it is a number. */
   readonly activityItemId: number | undefined;
+  /** `ItemId` as written (string, null or anything else). */
   readonly recordId: unknown;
   constructor(
+    /** Position in the activity's `Items`. */
     readonly index: number,
     readonly raw: Record<string, unknown>,
     readonly activity: ActivityNode,
@@ -107,22 +72,31 @@ class Item implements ItemNode {
     this.recordId = field(raw, 'ItemId');
   }
   // Pointers are built only for the few nodes that get a finding.
+  /** JSON pointer of the item, relative to the definition document. */
   get pointer(): string {
     return `/${this.activity.index}/Properties/Items/${this.index}`;
   }
 }
 
-class Activity implements ActivityNode {
+/** One activity (tile) of the definition, as far as it could be read. */
+class ActivityNode {
+  /** `ActivityId`, when it is a string. */
   readonly id: string | undefined;
   readonly type: string | undefined;
+  /** `ParentActivityId`, when it is a string. */
   readonly parentId: string | undefined;
   readonly branchId: number | undefined;
+  /** `ParentRelationshipType`, normalised to PascalCase when it is one of the known spellings. */
   readonly relationship: string | undefined;
   readonly entityTarget: unknown;
+  /** Readable items; empty when `Properties.Items` is missing or not an array. */
   readonly items: ItemNode[] = [];
+  /** Whether `Properties.Items` is an array. */
   readonly hasItemsArray: boolean;
   constructor(
+    /** Position in the definition array. */
     readonly index: number,
+    /** Position in {@link JourneyModel.activities} (skips entries that are not objects). */
     readonly ordinal: number,
     readonly raw: Record<string, unknown>,
     itemsById: Map<number, ItemNode>,
@@ -146,16 +120,20 @@ class Activity implements ActivityNode {
       for (let itemIndex = 0; itemIndex < rawItems.length; itemIndex++) {
         const rawItem: unknown = rawItems[itemIndex];
         if (!isRecord(rawItem)) continue;
-        const item = new Item(itemIndex, rawItem, this);
+        const item = new ItemNode(itemIndex, rawItem, this);
         this.items.push(item);
         if (item.activityItemId !== undefined && !itemsById.has(item.activityItemId)) itemsById.set(item.activityItemId, item);
       }
     }
   }
+  /** JSON pointer of the activity, relative to the definition document. */
   get pointer(): string {
     return `/${this.index}`;
   }
 }
+
+// The nodes are classes (their pointers are getters on a shared prototype); only their types are exported.
+export type { ActivityNode, ItemNode };
 
 /** Build the model of a definition that is already a JSON value (an array of activities). */
 export function buildJourneyModel(definition: unknown[], textLength?: number, sourceLength?: number): JourneyModel {
@@ -168,7 +146,7 @@ export function buildJourneyModel(definition: unknown[], textLength?: number, so
   for (let index = 0; index < definition.length; index++) {
     const raw: unknown = definition[index];
     if (!isRecord(raw)) continue;
-    const activity = new Activity(index, activities.length, raw, itemsById);
+    const activity = new ActivityNode(index, activities.length, raw, itemsById);
     activities.push(activity);
     if (activity.id !== undefined && !byId.has(activity.id)) byId.set(activity.id, activity);
     if (activity.type === 'bpf_root') roots.push(activity);

@@ -67,16 +67,12 @@ export function toDeepInsertBody(spec: CustomApiSpec | CustomApiDefinition, opti
   // A definition is a spec with every default filled in, so normalizing it changes nothing.
   const api = normalizeCustomApiSpec(spec);
   const body: CustomApiDeepInsertBody = {
-    uniquename: api.uniqueName,
-    name: api.name,
-    displayname: api.displayName,
-    description: api.description,
+    ...namingColumns(api),
     bindingtype: BINDING_TYPES[api.bindingType],
     isfunction: api.isFunction,
     isprivate: api.isPrivate,
     allowedcustomprocessingsteptype: PROCESSING_STEP_TYPES[api.allowedCustomProcessingStepType],
     workflowsdkstepenabled: api.workflowSdkStepEnabled,
-    iscustomizable: { Value: api.isCustomizable },
     CustomAPIRequestParameters: [],
     CustomAPIResponseProperties: [],
   };
@@ -85,31 +81,30 @@ export function toDeepInsertBody(spec: CustomApiSpec | CustomApiDefinition, opti
   if (api.boundEntityLogicalName !== undefined && api.bindingType !== 'Global') body.boundentitylogicalname = api.boundEntityLogicalName;
   if (api.executePrivilegeName !== undefined) body.executeprivilegename = api.executePrivilegeName;
   if (api.pluginTypeId !== undefined) body['PluginTypeId@odata.bind'] = `plugintypes(${api.pluginTypeId})`;
-  body.CustomAPIRequestParameters = api.requestParameters.map((p) => {
-    const row = memberRow(p);
-    const id = options.assignId?.({ table: 'customapirequestparameter', uniqueName: p.uniqueName });
-    if (id !== undefined) row.customapirequestparameterid = id;
-    row.isoptional = p.isOptional;
-    return row;
-  });
-  body.CustomAPIResponseProperties = api.responseProperties.map((p) => {
-    const row = memberRow(p);
-    const id = options.assignId?.({ table: 'customapiresponseproperty', uniqueName: p.uniqueName });
-    if (id !== undefined) row.customapiresponsepropertyid = id;
-    return row;
-  });
+  body.CustomAPIRequestParameters = api.requestParameters.map((p) => ({
+    ...memberRow(p, 'customapirequestparameter', options),
+    isoptional: p.isOptional,
+  }));
+  body.CustomAPIResponseProperties = api.responseProperties.map((p) => memberRow(p, 'customapiresponseproperty', options));
   return body;
 }
 
-function memberRow(member: ResponseProperty): CustomApiMemberRow {
-  const row: CustomApiMemberRow = {
-    uniquename: member.uniqueName,
-    name: member.name,
-    displayname: member.displayName,
-    description: member.description,
-    type: CUSTOM_API_FIELD_TYPES[member.type],
-    iscustomizable: { Value: member.isCustomizable },
+/** The columns a custom API shares with its request parameters and response properties. */
+function namingColumns(item: Pick<ResponseProperty, 'uniqueName' | 'name' | 'displayName' | 'description' | 'isCustomizable'>) {
+  return {
+    uniquename: item.uniqueName,
+    name: item.name,
+    displayname: item.displayName,
+    description: item.description,
+    iscustomizable: { Value: item.isCustomizable },
   };
+}
+
+/** A request parameter's or response property's row, with the id `assignId` gives it. */
+function memberRow(member: ResponseProperty, table: Exclude<RowRef['table'], 'customapi'>, options: DeepInsertOptions): CustomApiMemberRow {
+  const row: CustomApiMemberRow = { ...namingColumns(member), type: CUSTOM_API_FIELD_TYPES[member.type] };
   if (member.logicalEntityName !== undefined) row.logicalentityname = member.logicalEntityName;
+  const id = options.assignId?.({ table, uniqueName: member.uniqueName });
+  if (id !== undefined) row[`${table}id`] = id;
   return row;
 }

@@ -69,24 +69,25 @@ export async function startRealtimeAdapter(options: RealtimeAdapterOptions): Pro
     }
   };
 
-  const notification = async (request: IncomingMessage): Promise<{ status: number; body: unknown }> => {
-    const body = await withOrganization(await readJsonBody(request));
-    const payload = parseOrRefuse(() => parseNotificationPayload(body));
-    const result = await forward(NOTIFICATION_ACTION, notificationRequestBody(payload));
-    options.onForwarded?.('notification', payload);
-    return result;
-  };
-  const inbound = async (request: IncomingMessage): Promise<{ status: number; body: unknown }> => {
-    const body = await withOrganization(await readJsonBody(request));
-    const payload = parseOrRefuse(() => parseInboundPayload(body));
-    const result = await forward(INBOUND_ACTION, inboundRequestBody(payload));
-    options.onForwarded?.('inbound', payload);
-    return result;
-  };
+  /** A route that checks the posted payload against the contract, then forwards it to `action`. */
+  const relay =
+    <P extends Record<string, unknown>>(
+      kind: 'notification' | 'inbound',
+      parse: (body: object) => P,
+      action: string,
+      requestBody: (payload: P) => Record<string, string>,
+    ) =>
+    async (request: IncomingMessage): Promise<{ status: number; body: unknown }> => {
+      const body = await withOrganization(await readJsonBody(request));
+      const payload = parseOrRefuse(() => parse(body));
+      const result = await forward(action, requestBody(payload));
+      options.onForwarded?.(kind, payload);
+      return result;
+    };
   return listen(
     {
-      'POST /notifications': notification,
-      'POST /inbound': inbound,
+      'POST /notifications': relay('notification', parseNotificationPayload, NOTIFICATION_ACTION, notificationRequestBody),
+      'POST /inbound': relay('inbound', parseInboundPayload, INBOUND_ACTION, inboundRequestBody),
       'GET /health': () => Promise.resolve({ status: 200, body: { ok: true } }),
     },
     options,

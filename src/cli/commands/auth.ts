@@ -20,6 +20,13 @@ function notFound(name: string): InputError {
   return new InputError(`no saved connection is named ${JSON.stringify(name)}`, {}, { hint: 'list them with journeyctl auth list' });
 }
 
+/** One `--client-id` saves `clientId`; several save a pool (`clientIds`, the first also as `clientId`). */
+function clientIdsOf(values: readonly (string | number)[] | undefined): Pick<SavedConnection, 'clientId' | 'clientIds'> {
+  const ids = [...new Set((values ?? []).map((v) => String(v).trim()).filter((v) => v !== ''))];
+  if (ids.length === 0) return {};
+  return ids.length === 1 ? { clientId: ids[0]! } : { clientId: ids[0]!, clientIds: ids };
+}
+
 /** `journeyctl auth …`. */
 export const builder = (auth: Argv<GlobalArgs>) =>
   auth
@@ -32,16 +39,23 @@ export const builder = (auth: Argv<GlobalArgs>) =>
           .option('url', { type: 'string', demandOption: true, describe: 'Dataverse environment URL' })
           .option('auth', { type: 'string', choices: AUTH_MODES, default: 'device-code' as const, describe: 'How to sign in' })
           .option('tenant', { type: 'string', describe: 'Entra ID tenant id' })
-          .option('client-id', { type: 'string', describe: 'Application (client) id' })
+          .option('client-id', { type: 'string', array: true, describe: 'Application (client) id; repeat it for a pool of application users that share the work' })
+          .option('secret-variable', {
+            type: 'string',
+            array: true,
+            describe: 'For a pool: the environment variable holding each identity\'s secret, in --client-id order (default AZURE_CLIENT_SECRET_n, or DATAVERSE_TOKEN_n with --auth token); a name, never the secret',
+          })
           .option('select', { type: 'boolean', default: true, describe: 'Select it (--no-select keeps the current one)' })
-          .example('$0 auth create --name contoso-dev --url https://contoso-dev.crm4.dynamics.com --auth device-code', 'Save and select'),
+          .example('$0 auth create --name contoso-dev --url https://contoso-dev.crm4.dynamics.com --auth device-code', 'Save and select')
+          .example('$0 auth create --name bulk --url https://contoso.crm4.dynamics.com --auth client-secret --tenant T --client-id A --client-id B --client-id C', 'A pool of three application users'),
       handle('auth create', (argv) => {
         const connection = checkConnection({
           name: argv.name,
           url: argv.url,
           auth: argv.auth,
           ...(argv.tenant ? { tenantId: argv.tenant } : {}),
-          ...(argv['client-id'] ? { clientId: argv['client-id'] } : {}),
+          ...clientIdsOf(argv['client-id']),
+          ...(argv['secret-variable'] && argv['secret-variable'].length > 0 ? { secretVariables: argv['secret-variable'].map(String) } : {}),
         });
         const data = readSavedConnections();
         const replaced = data.connections.some((c) => c.name === connection.name);
@@ -70,7 +84,7 @@ export const builder = (auth: Argv<GlobalArgs>) =>
                     { header: 'URL', value: (c) => c.url },
                     { header: 'AUTH', value: (c) => c.auth },
                     { header: 'TENANT', value: (c) => c.tenantId ?? '' },
-                    { header: 'CLIENT ID', value: (c) => c.clientId ?? '' },
+                    { header: 'CLIENT ID', value: (c) => (c.clientIds ?? (c.clientId ? [c.clientId] : [])).join(', ') },
                   ]),
           },
           argv.format,

@@ -28,7 +28,12 @@ function bad(message: string): { ok: false; refusal: Refusal } {
   return { ok: false, refusal: { status: 400, code: '0x80040203', message } };
 }
 
-function parsePayload(action: string, parameter: string, parameters: Record<string, unknown>): { ok: true; payload: Record<string, unknown> } | { ok: false; refusal: Refusal } {
+/** The JSON object a channel action's only parameter holds, and the channel definition it names. */
+function parsePayload(
+  action: string,
+  parameter: string,
+  parameters: Record<string, unknown>,
+): { ok: true; payload: Record<string, unknown>; channelDefinitionId: string } | { ok: false; refusal: Refusal } {
   for (const name of Object.keys(parameters)) {
     if (!name.startsWith('@') && name !== parameter) {
       return { ok: false, refusal: { status: 400, code: '0x0', message: `The parameter '${name}' in the request payload is not a valid parameter for the operation '${action}'.` } };
@@ -43,7 +48,9 @@ function parsePayload(action: string, parameter: string, parameters: Record<stri
     return bad(`${action}: '${parameter}' is not valid JSON. Serialize the payload object with JSON.stringify and pass the string.`);
   }
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return bad(`${action}: '${parameter}' must hold a JSON object.`);
-  return { ok: true, payload: payload as Record<string, unknown> };
+  const channelDefinitionId = parseGuid((payload as Record<string, unknown>).ChannelDefinitionId);
+  if (channelDefinitionId === undefined) return bad(`${action}: ChannelDefinitionId is required and must be the msdyn_channeldefinitionid (GUID).`);
+  return { ok: true, payload: payload as Record<string, unknown>, channelDefinitionId };
 }
 
 function optionalString(payload: Record<string, unknown>, names: string[], action: string): Refusal | undefined {
@@ -59,9 +66,7 @@ export function parseNotification(parameters: Record<string, unknown>): { ok: tr
   const action = 'msdyn_D365ChannelsNotification';
   const parsed = parsePayload(action, 'notificationPayLoad', parameters);
   if (!parsed.ok) return parsed;
-  const p = parsed.payload;
-  const channelDefinitionId = parseGuid(p.ChannelDefinitionId);
-  if (channelDefinitionId === undefined) return bad(`${action}: ChannelDefinitionId is required and must be the msdyn_channeldefinitionid (GUID).`);
+  const { payload: p, channelDefinitionId } = parsed;
   if (typeof p.RequestId !== 'string' || p.RequestId === '') return bad(`${action}: RequestId is required: echo the RequestId of the outbound payload.`);
   if (p.Status !== 'Delivered' && p.Status !== 'NotDelivered') return bad(`${action}: Status must be 'Delivered' or 'NotDelivered', got ${JSON.stringify(p.Status)}.`);
   const wrongType = optionalString(p, ['MessageId', 'From', 'OrganizationId'], action);
@@ -78,9 +83,7 @@ export function parseInbound(parameters: Record<string, unknown>): { ok: true; i
   const action = 'msdyn_D365ChannelsInbound';
   const parsed = parsePayload(action, 'inboundPayLoad', parameters);
   if (!parsed.ok) return parsed;
-  const p = parsed.payload;
-  const channelDefinitionId = parseGuid(p.ChannelDefinitionId);
-  if (channelDefinitionId === undefined) return bad(`${action}: ChannelDefinitionId is required and must be the msdyn_channeldefinitionid (GUID).`);
+  const { payload: p, channelDefinitionId } = parsed;
   if (typeof p.To !== 'string' || p.To === '') return bad(`${action}: To (the channel instance's contact point) is required.`);
   if (typeof p.From !== 'string' || p.From === '') return bad(`${action}: From (the sender's contact point) is required.`);
   const message = p.Message;

@@ -4,6 +4,7 @@
  * https://learn.microsoft.com/dynamics365/marketing/developer/create-custom-channel-activity-interaction
  * https://learn.microsoft.com/dynamics365/marketing/developer/retrieve-interactions-contact
  */
+import type { InteractionResponse, InteractionSubject } from '../../model/interaction.js';
 import { ODATA_NAMESPACE } from '../../model/names.js';
 import { parseGuid } from '../../util/guid.js';
 import type { Refusal } from './journeyRules.js';
@@ -31,16 +32,7 @@ export interface Interaction {
 }
 
 /** The validated parameters of a CreateInteraction call (ids lower-case, without braces). */
-export interface CreateInteractionRequest {
-  activityId: string;
-  journeyId: string;
-  iterationId: string;
-  contactId: string;
-  entityType: string;
-  entityId: string;
-  responseType: string;
-  triggerKeyword?: string;
-}
+export interface CreateInteractionRequest extends InteractionSubject, InteractionResponse {}
 
 const ACTION = 'msdyncrm_CustomChannelActivityCreateInteraction';
 

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { Actions, Tables } from '../../model/names.js';
 import { WebApiError, recordNotFound } from '../core/errors.js';
-import type { EmulatorCore, OperationHandler } from '../core/types.js';
+import type { EmulatorCore, OperationHandler, RowValues } from '../core/types.js';
 import { parseInbound, parseNotification } from './channelMessages.js';
 import { CUSTOM_CHANNEL_RESPONSE, type Interaction, checkResponseType, interactionsPage, parseCreateInteraction, parseLoadInteractions } from './interactions.js';
 import { CHANNEL_MESSAGE_TABLE, findInteractions, interactionWrite } from './interactionStore.js';
@@ -20,61 +20,64 @@ export function toWebApiError(refusal: Refusal): WebApiError {
   return new WebApiError(refusal.status, refusal.code, refusal.message);
 }
 
-function requireRow(core: EmulatorCore, table: { entitySet: string; logicalName: string }, id: string): void {
-  if (core.read(table.entitySet, id) === undefined) throw recordNotFound(table.logicalName, id);
+/** A parse result: the checked parameters, or why they were refused. */
+type Checked = { ok: true } | { ok: false; refusal: Refusal };
+
+/** An action whose parameters `parse` checks first; a refusal is answered as the error it describes. */
+function checkedAction<P extends Checked>(
+  parse: (parameters: Record<string, unknown>) => P,
+  run: (parsed: Extract<P, { ok: true }>, core: EmulatorCore) => unknown,
+): OperationHandler {
+  return {
+    kind: 'action',
+    handle({ parameters, core }) {
+      const parsed = parse(parameters);
+      if (!parsed.ok) throw toWebApiError((parsed as Extract<P, { ok: false }>).refusal);
+      return run(parsed as Extract<P, { ok: true }>, core);
+    },
+  };
+}
+
+/** The row's values; a missing row is answered with Dataverse's "does not exist" error. */
+function requireRow(core: EmulatorCore, table: { entitySet: string; logicalName: string }, id: string): RowValues {
+  const row = core.read(table.entitySet, id);
+  if (row === undefined) throw recordNotFound(table.logicalName, id);
+  return row;
 }
 
 /** `msdyncrm_CustomerJourneyValidate`: the error check over the values passed (nothing is read or saved). */
-export const customerJourneyValidate: OperationHandler = {
-  kind: 'action',
-  handle({ parameters, core }) {
-    const parsed = parseValidateRequest(parameters);
-    if (!parsed.ok) throw toWebApiError(parsed.refusal);
-    // The result is a JSON document serialized into a string property, as the service answers.
-    return { ValidationResult: JSON.stringify(validateJourneyFields(parsed.input.fields, core)) };
-  },
-};
+export const customerJourneyValidate = checkedAction(parseValidateRequest, ({ input }, core) => {
+  // The result is a JSON document serialized into a string property, as the service answers.
+  return { ValidationResult: JSON.stringify(validateJourneyFields(input.fields, core)) };
+});
 
 /** `msdyncrm_CustomChannelActivityCreateInteraction`: records one custom channel response; 204. */
-export const customChannelActivityCreateInteraction: OperationHandler = {
-  kind: 'action',
-  handle({ parameters, core }) {
-    const parsed = parseCreateInteraction(parameters);
-    if (!parsed.ok) throw toWebApiError(parsed.refusal);
-    const request = parsed.request;
-    requireRow(core, Tables.customerJourney, request.journeyId);
-    requireRow(core, Tables.journeyIteration, request.iterationId);
-    requireRow(core, Tables.contact, request.contactId);
-    const tile = loadTileConfigs(core).find((c) => c.entityType === request.entityType);
-    const refusal = checkResponseType(request, tile);
-    if (refusal !== undefined) throw toWebApiError(refusal);
-    const interaction: Interaction = {
-      InteractionId: randomUUID(),
-      InteractionType: CUSTOM_CHANNEL_RESPONSE,
-      Timestamp: new Date().toISOString(),
-      ContactId: request.contactId,
-      ActivityId: request.activityId,
-      CustomerJourneyId: request.journeyId,
-      CustomerJourneyIterationId: request.iterationId,
-      EntityType: request.entityType,
-      EntityId: request.entityId,
-      ResponseType: request.responseType,
-    };
-    if (request.triggerKeyword !== undefined) interaction.TriggerKeyword = request.triggerKeyword;
-    core.write(interactionWrite(interaction), { system: true });
-    return undefined;
-  },
-};
+export const customChannelActivityCreateInteraction = checkedAction(parseCreateInteraction, ({ request }, core) => {
+  requireRow(core, Tables.customerJourney, request.journeyId);
+  requireRow(core, Tables.journeyIteration, request.iterationId);
+  requireRow(core, Tables.contact, request.contactId);
+  const tile = loadTileConfigs(core).find((c) => c.entityType === request.entityType);
+  const refusal = checkResponseType(request, tile);
+  if (refusal !== undefined) throw toWebApiError(refusal);
+  const interaction: Interaction = {
+    InteractionId: randomUUID(),
+    InteractionType: CUSTOM_CHANNEL_RESPONSE,
+    Timestamp: new Date().toISOString(),
+    ContactId: request.contactId,
+    ActivityId: request.activityId,
+    CustomerJourneyId: request.journeyId,
+    CustomerJourneyIterationId: request.iterationId,
+    EntityType: request.entityType,
+    EntityId: request.entityId,
+    ResponseType: request.responseType,
+  };
+  if (request.triggerKeyword !== undefined) interaction.TriggerKeyword = request.triggerKeyword;
+  core.write(interactionWrite(interaction), { system: true });
+  return undefined;
+});
 
 /** `msdyncrm_LoadInteractionsPublic`: one page of a contact's interactions of one type. */
-export const loadInteractionsPublic: OperationHandler = {
-  kind: 'action',
-  handle({ parameters, core }) {
-    const parsed = parseLoadInteractions(parameters);
-    if (!parsed.ok) throw toWebApiError(parsed.refusal);
-    return interactionsPage(findInteractions(core, parsed.query), parsed.query);
-  },
-};
+export const loadInteractionsPublic = checkedAction(parseLoadInteractions, ({ query }, core) => interactionsPage(findInteractions(core, query), query));
 
 function storeChannelMessage(core: EmulatorCore, kind: string, channelDefinitionId: string, payload: Record<string, unknown>): string {
   const id = randomUUID();
@@ -96,38 +99,25 @@ function storeChannelMessage(core: EmulatorCore, kind: string, channelDefinition
 }
 
 /** `msdyn_D365ChannelsNotification`: stores a delivery report; `responseMessage` acknowledges it. */
-export const channelsNotification: OperationHandler = {
-  kind: 'action',
-  handle({ parameters, core }) {
-    const parsed = parseNotification(parameters);
-    if (!parsed.ok) throw toWebApiError(parsed.refusal);
-    const n = parsed.notification;
-    requireRow(core, Tables.channelDefinition, n.channelDefinitionId);
-    const id = storeChannelMessage(core, 'notification', n.channelDefinitionId, n.payload);
-    return { responseMessage: JSON.stringify({ Status: 'Accepted', RequestId: n.requestId, Id: id }) };
-  },
-};
+export const channelsNotification = checkedAction(parseNotification, ({ notification }, core) => {
+  requireRow(core, Tables.channelDefinition, notification.channelDefinitionId);
+  const id = storeChannelMessage(core, 'notification', notification.channelDefinitionId, notification.payload);
+  return { responseMessage: JSON.stringify({ Status: 'Accepted', RequestId: notification.requestId, Id: id }) };
+});
 
 /** `msdyn_D365ChannelsInbound`: stores an inbound message for a channel that declares inbound support. */
-export const channelsInbound: OperationHandler = {
-  kind: 'action',
-  handle({ parameters, core }) {
-    const parsed = parseInbound(parameters);
-    if (!parsed.ok) throw toWebApiError(parsed.refusal);
-    const m = parsed.inbound;
-    const definition = core.read(Tables.channelDefinition.entitySet, m.channelDefinitionId);
-    if (definition === undefined) throw recordNotFound(Tables.channelDefinition.logicalName, m.channelDefinitionId);
-    if (definition.msdyn_hasinbound !== true) {
-      throw toWebApiError({
-        status: 400,
-        code: '0x80040203',
-        message: `msdyn_D365ChannelsInbound: channel definition ${m.channelDefinitionId} does not support inbound messages (msdyn_hasinbound is false).`,
-      });
-    }
-    const id = storeChannelMessage(core, 'inbound', m.channelDefinitionId, m.payload);
-    return { responseMessage: JSON.stringify({ Status: 'Accepted', Id: id }) };
-  },
-};
+export const channelsInbound = checkedAction(parseInbound, ({ inbound }, core) => {
+  const definition = requireRow(core, Tables.channelDefinition, inbound.channelDefinitionId);
+  if (definition.msdyn_hasinbound !== true) {
+    throw toWebApiError({
+      status: 400,
+      code: '0x80040203',
+      message: `msdyn_D365ChannelsInbound: channel definition ${inbound.channelDefinitionId} does not support inbound messages (msdyn_hasinbound is false).`,
+    });
+  }
+  const id = storeChannelMessage(core, 'inbound', inbound.channelDefinitionId, inbound.payload);
+  return { responseMessage: JSON.stringify({ Status: 'Accepted', Id: id }) };
+});
 
 /** The outbound marketing actions: gone from current tenants (profile `outbound-removed`). */
 export const OUTBOUND_OPERATIONS: Readonly<Record<string, OperationHandler>> = Object.freeze({

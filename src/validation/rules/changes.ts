@@ -30,6 +30,20 @@ function byUniqueId(model: JourneyModel): Map<string, ActivityNode> {
   return result;
 }
 
+/**
+ * The tiles before and after the change, by ActivityId, when the stored status is known and not
+ * one of `editable`; undefined when there is nothing to check.
+ */
+function lockedTiles(
+  context: RuleContext,
+  editable: readonly number[],
+): { status: number; old: Map<string, ActivityNode>; now: Map<string, ActivityNode> } | undefined {
+  const before = context.baseline?.definition.model;
+  const status = storedStatus(context);
+  if (!context.model || !before || status === undefined || editable.includes(status)) return undefined;
+  return { status, old: byUniqueId(before), now: byUniqueId(context.model) };
+}
+
 function liveFields(): Record<string, unknown> {
   return { ...draftFields(), statuscode: JourneyStatus.LiveEditable };
 }
@@ -46,12 +60,10 @@ export const structureLocked: Rule = {
     passing: example(changed(simpleDefinition(), (d) => void (itemsOf(d, 2)[0]!.Name = 'Renamed email')), { fields: liveFields(), baseline: { definition: simpleDefinition(), fields: liveFields() } }),
   },
   check(context) {
-    const { model, baseline, report } = context;
-    const before = baseline?.definition.model;
-    const status = storedStatus(context);
-    if (!model || !before || status === undefined || STRUCTURE_EDITABLE_STATUSES.includes(status)) return;
-    const old = byUniqueId(before);
-    const now = byUniqueId(model);
+    const locked = lockedTiles(context, STRUCTURE_EDITABLE_STATUSES);
+    if (!locked) return;
+    const { status, old, now } = locked;
+    const { report } = context;
     const why = `the journey is ${describeJourneyStatus(status)}, and only a Draft may change its tiles`;
     for (const [id, activity] of now) {
       const previous = old.get(id);
@@ -82,12 +94,11 @@ export const tileSettingsLocked: Rule = {
     passing: example(changed(simpleDefinition(), (d) => void (itemsOf(d, 2)[0]!.Name = 'Renamed email')), { fields: liveFields(), baseline: { definition: simpleDefinition(), fields: liveFields() } }),
   },
   check(context) {
-    const { model, baseline, report } = context;
-    const before = baseline?.definition.model;
-    const status = storedStatus(context);
-    if (!model || !before || status === undefined || SETTINGS_EDITABLE.includes(status)) return;
-    const old = byUniqueId(before);
-    for (const [id, activity] of byUniqueId(model)) {
+    const locked = lockedTiles(context, SETTINGS_EDITABLE);
+    if (!locked) return;
+    const { status, old, now } = locked;
+    const { report } = context;
+    for (const [id, activity] of now) {
       const previous = old.get(id);
       if (previous && JSON.stringify(previous.raw) !== JSON.stringify(activity.raw)) {
         report({ activityId: id, message: `Settings of tile '${id}' changed, but the journey is ${describeJourneyStatus(status)}; switch it to Live, editable first.`, arguments: [id], pointer: childPointer(activity.pointer, 'Properties') });

@@ -3,7 +3,7 @@
  * (`EntityDefinitions(LogicalName='x')?$select=EntitySetName`, DWA's `useEntityNames`).
  * https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query-metadata-web-api
  */
-import { entitySummary } from './metadataQueries.js';
+import { entitySummary } from './entitySummary.js';
 import { badRequest, recordNotFoundByKey, segmentNotFound, unknownProperty } from '../errors.js';
 import type { ResolvedRegistry } from '../entities/registry.js';
 import { jsonResponse } from '../http.js';

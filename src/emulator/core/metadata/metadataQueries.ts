@@ -13,6 +13,7 @@
  * https://learn.microsoft.com/power-apps/developer/data-platform/webapi/create-update-entity-relationships-using-web-api
  */
 import { nameBasedGuid } from '../../../util/guid.js';
+import { entitySummary } from './entitySummary.js';
 import type { OptionSet } from '../../../model/optionSets.js';
 import { badRequest, notImplemented, recordNotFoundByKey, segmentNotFound } from '../errors.js';
 import { createRegistry, type ResolvedEntity, type ResolvedRegistry } from '../entities/registry.js';
@@ -346,6 +347,25 @@ function tableOf(context: MetadataQueryContext): ResolvedEntity {
  * Answers the metadata reads this module owns; undefined for the others (the table definitions
  * route and the plain `EntityDefinitions` reads).
  */
+/**
+ * A metadata set answered from rows built in memory: the row keyed by `keyName` (or by MetadataId),
+ * or every row that passes `$filter`; `$select` applies to both.
+ * @param type the metadata type named when the key matches nothing
+ */
+function metadataRows(context: MetadataQueryContext, rows: Record<string, unknown>[], keyName: string, type: string): CoreResponse {
+  const { first, query, root } = context;
+  const select = selectOf(query.get('$select'));
+  if (first.key !== undefined) {
+    const wanted = keyValue(first.key, keyName);
+    const id = first.key.trim().toLowerCase();
+    const row = rows.find((item) => (wanted !== undefined ? item[keyName] === wanted : item.MetadataId === id));
+    if (!row) throw recordNotFoundByKey(type);
+    return jsonResponse(200, { '@odata.context': `${root}$metadata#${first.name}/$entity`, ...pick(row, select) });
+  }
+  const filter = metadataFilter(query.get('$filter'), first.name);
+  return jsonResponse(200, { '@odata.context': `${root}$metadata#${first.name}`, value: rows.filter((row) => !filter || filter(row as RowValues)).map((row) => pick(row, select)) });
+}
+
 export function metadataQueryRoute(context: MetadataQueryContext): CoreResponse | undefined {
   const { first, rest, query, registry, root } = context;
   if (context.method !== 'GET') return undefined;
@@ -355,32 +375,15 @@ export function metadataQueryRoute(context: MetadataQueryContext): CoreResponse 
     if (rest.length > 1) throw segmentNotFound(rest[1]!.name);
     const castName = rest[0]?.name;
     const kind = castName === undefined ? undefined : castName === `${NS}OneToManyRelationshipMetadata` ? 'OneToManyRelationship' : castName === `${NS}ManyToManyRelationshipMetadata` ? 'ManyToManyRelationship' : segmentNotFoundName(castName);
-    let rows = relationshipMetadata(registry).filter((row) => !kind || row.RelationshipType === kind);
-    const select = selectOf(query.get('$select'));
-    if (first.key !== undefined) {
-      const schemaName = keyValue(first.key, 'SchemaName');
-      const row = rows.find((item) => (schemaName !== undefined ? item.SchemaName === schemaName : item.MetadataId === first.key!.trim().toLowerCase()));
-      if (!row) throw recordNotFoundByKey('RelationshipMetadataBase');
-      return jsonResponse(200, { '@odata.context': `${root}$metadata#RelationshipDefinitions/$entity`, ...pick(row, select) });
-    }
-    const filter = metadataFilter(query.get('$filter'), 'RelationshipDefinitions');
-    if (filter) rows = rows.filter((row) => filter(row as RowValues));
-    return jsonResponse(200, { '@odata.context': `${root}$metadata#RelationshipDefinitions`, value: rows.map((row) => pick(row, select)) });
+    const rows = relationshipMetadata(registry).filter((row) => !kind || row.RelationshipType === kind);
+    return metadataRows(context, rows, 'SchemaName', 'RelationshipMetadataBase');
   }
 
   if (first.name === 'GlobalOptionSetDefinitions') {
     if (rest.length > 0) throw segmentNotFound(rest[0]!.name);
     const sets: Record<string, unknown>[] = [];
     for (const [options, name] of globals) sets.push(optionSetMetadata(name, options, 'picklist', true));
-    const select = selectOf(query.get('$select'));
-    if (first.key !== undefined) {
-      const name = keyValue(first.key, 'Name');
-      const row = sets.find((item) => (name !== undefined ? item.Name === name : item.MetadataId === first.key!.trim().toLowerCase()));
-      if (!row) throw recordNotFoundByKey('OptionSetMetadataBase');
-      return jsonResponse(200, { '@odata.context': `${root}$metadata#GlobalOptionSetDefinitions/$entity`, ...pick(row, select) });
-    }
-    const filter = metadataFilter(query.get('$filter'), 'GlobalOptionSetDefinitions');
-    return jsonResponse(200, { '@odata.context': `${root}$metadata#GlobalOptionSetDefinitions`, value: sets.filter((row) => !filter || filter(row as RowValues)).map((row) => pick(row, select)) });
+    return metadataRows(context, sets, 'Name', 'OptionSetMetadataBase');
   }
 
   if (first.name !== 'EntityDefinitions') return undefined;
@@ -455,22 +458,6 @@ export function metadataQueryRoute(context: MetadataQueryContext): CoreResponse 
 
 function segmentNotFoundName(name: string): never {
   throw segmentNotFound(name);
-}
-
-/** The flat EntityMetadata of a table (the same properties the plain reads answer). */
-export function entitySummary(definition: EntityDefinition): RowValues {
-  const ownership = definition.ownership ?? 'user';
-  return {
-    MetadataId: nameBasedGuid(`entity:${definition.logicalName}`),
-    LogicalName: definition.logicalName,
-    SchemaName: definition.logicalName,
-    EntitySetName: definition.entitySet,
-    LogicalCollectionName: definition.entitySet,
-    PrimaryIdAttribute: definition.primaryId,
-    PrimaryNameAttribute: definition.primaryName,
-    OwnershipType: ownership === 'user' ? 'UserOwned' : ownership === 'organization' ? 'OrganizationOwned' : 'None',
-    IsCustomEntity: definition.logicalName.includes('_'),
-  };
 }
 
 let entityTable: ResolvedEntity | undefined;

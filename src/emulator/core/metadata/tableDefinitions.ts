@@ -19,6 +19,7 @@ import { jsonResponse, noContent } from '../http.js';
 import type { EmulatorStore } from '../store.js';
 import type { AttributeDefinition, CoreResponse, EmulatorCore, EntityDefinition } from '../types.js';
 import { isJsonObject } from '../values.js';
+import { entitySummary } from './entitySummary.js';
 
 /** The internal table holding the tables created at run time. */
 export const RUNTIME_TABLES: EntityDefinition = {
@@ -170,15 +171,7 @@ function columnMetadata(table: string, column: StoredColumn | AttributeDefinitio
 
 function tableMetadata(table: StoredTable): Record<string, unknown> {
   return {
-    MetadataId: nameBasedGuid(`entity:${table.logicalName}`),
-    LogicalName: table.logicalName,
-    SchemaName: table.schemaName,
-    EntitySetName: table.entitySet,
-    LogicalCollectionName: table.entitySet,
-    PrimaryIdAttribute: table.primaryId,
-    PrimaryNameAttribute: table.primaryName,
-    OwnershipType: table.ownership === 'user' ? 'UserOwned' : 'OrganizationOwned',
-    IsCustomEntity: true,
+    ...entitySummary({ ...table, isCustom: true }),
     DisplayName: labelOf(table.displayName),
     DisplayCollectionName: labelOf(table.pluralName),
   };

@@ -129,21 +129,20 @@ export function parseFilter(source: string, aliases: ReadonlyMap<string, string>
   /** Range variables of the lambda operators being parsed (innermost last). */
   const variables: string[] = [];
 
-  function parseOr(): FilterNode {
-    let left = parseAnd();
-    while (isWord(peek(), 'or')) {
+  /** `operand (word operand)*`, grouped from the left. */
+  function parseChain(word: 'or' | 'and', operand: () => FilterNode): FilterNode {
+    let left = operand();
+    while (isWord(peek(), word)) {
       next();
-      left = { kind: 'or', left, right: parseAnd() };
+      left = { kind: word, left, right: operand() };
     }
     return left;
   }
+  function parseOr(): FilterNode {
+    return parseChain('or', parseAnd);
+  }
   function parseAnd(): FilterNode {
-    let left = parseUnary();
-    while (isWord(peek(), 'and')) {
-      next();
-      left = { kind: 'and', left, right: parseUnary() };
-    }
-    return left;
+    return parseChain('and', parseUnary);
   }
   function parseUnary(): FilterNode {
     const token = peek();
