@@ -4,6 +4,8 @@
  * renderer to print.
  */
 import type { ArgumentsCamelCase, Argv } from 'yargs';
+import type { Connection, ConnectionArgs, OpenConnectionOptions } from './connection.js';
+import { emit, type AnyCommandResult } from './render.js';
 
 /** The global options every command receives (registered in main.ts). */
 export interface GlobalArgs {
@@ -16,15 +18,65 @@ export interface GlobalArgs {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type ArgsOf<B extends (cli: any) => Argv<any>> = B extends (cli: any) => Argv<infer U> ? ArgumentsCamelCase<U> : never;
 
-/** A handler: runs the command with its parsed arguments. */
-export type Handler<A> = (argv: A) => void | Promise<void>;
+/**
+ * A handler: runs the command with its parsed arguments and returns what it produced, for
+ * {@link emit} to print; nothing when there is nothing to print (a stream the command wrote
+ * itself, see render.ts).
+ */
+export type Handler<A> = (argv: A) => AnyCommandResult | void | Promise<AnyCommandResult | void>;
+
+/** The `--format` a command was given (`text` for commands without one, or with several). */
+function formatOf(argv: unknown): string {
+  const format = typeof argv === 'object' && argv !== null && 'format' in argv ? argv.format : undefined;
+  return typeof format === 'string' ? format : 'text';
+}
 
 /**
  * A command's handler, named `command` (its words, e.g. `journeys list`). Its argument type is
  * inferred from the builder yargs pairs it with, so the handler needs no argument interface.
+ * What the handler returns is printed here, in the command's `--format`: the one place command
+ * output is printed.
  */
 export function handle<A>(command: string, handler: Handler<A>): (argv: A) => Promise<void> {
-  const run = async (argv: A): Promise<void> => handler(argv);
+  const run = async (argv: A): Promise<void> => {
+    const result = await handler(argv);
+    if (result) emit(result, formatOf(argv));
+  };
   Object.defineProperty(run, 'name', { value: command });
   return run;
+}
+
+/**
+ * Open the connection the arguments name, run `fn` with it, and always close it. The client and
+ * its dependencies load with the first command that connects.
+ */
+export async function withConnection<T>(argv: ConnectionArgs, options: OpenConnectionOptions, fn: (connection: Connection) => Promise<T>): Promise<T> {
+  const { openConnection } = await import('./connection.js');
+  const connection = await openConnection(argv, options);
+  try {
+    return await fn(connection);
+  } finally {
+    await connection.close();
+  }
+}
+
+/**
+ * One subcommand of a command group (`channel report`, `customapi lint`, …), registered on the
+ * group's parser: its handler takes the arguments `builder` declares and is named `group name`.
+ */
+export function subcommand<A>(group: string, command: string, describe: string, builder: (cli: Argv<GlobalArgs>) => Argv<A>, handler: Handler<ArgumentsCamelCase<A>>) {
+  return (cli: Argv<GlobalArgs>): Argv<GlobalArgs> => cli.command(command, describe, builder, handle(`${group} ${command.split(' ', 1)[0]!}`, handler));
+}
+
+/** Resolve with the first SIGINT or SIGTERM (long-running commands stop on it). */
+export function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolveSignal) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolveSignal(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
 }

@@ -49,6 +49,8 @@ const CASES: { argv: string[]; expected: Record<string, unknown> }[] = [
   { argv: ['realtime', 'new', '--type', 'sms'], expected: { type: 'sms' } },
   { argv: ['realtime', 'lint', 'channel.yaml'], expected: { files: ['channel.yaml'] } },
   { argv: ['realtime', 'apply', 'channel.yaml', '--dry-run'], expected: { file: 'channel.yaml', 'dry-run': true } },
+  { argv: ['realtime', 'export', '--id', GUID, '-f', 'json'], expected: { id: GUID, format: 'json' } },
+  { argv: ['realtime', 'conformance', 'channel.yaml', '--handler', 'handler.mjs', '--timeout-ms', '5000'], expected: { file: 'channel.yaml', handler: 'handler.mjs', 'timeout-ms': 5000, format: 'text' } },
 ];
 
 describe('argv through the real builders', () => {

@@ -10,12 +10,12 @@
  */
 import { readInputText } from '../../io/readInput.js';
 import type { Argv } from 'yargs';
-import { handle, type GlobalArgs } from '../command.js';
+import { subcommand, type GlobalArgs } from '../command.js';
 import { lintTile, type TileFinding } from '../../channels/tile/index.js';
-import { isInputError } from '../../errors.js';
+import { isInputError, type InputError } from '../../errors.js';
 import type { Finding, Severity } from '../../validation/finding.js';
-import { writeErr, writeOut } from '../context.js';
-import { ExitCode, ExitError, formatError } from '../exit.js';
+import { ExitCode, formatError } from '../exit.js';
+import type { CommandResult } from '../render.js';
 import { receiveCommand, reportCommand, retryCommand, serveCommand } from './channelReporter.js';
 
 /** One `channel` subcommand: registers itself on the `channel` command's parser. */
@@ -59,13 +59,33 @@ export function findingsFail(findings: readonly Finding[], failOn: LintFailOn): 
   return findings.some((f) => f.severity === 'error' || (failOn === 'warning' && f.severity === 'warning'));
 }
 
-/** Print lint results and end with the lint exit code (0, 1, or 2 when some input was unusable). */
-export function finishLint(findings: readonly LintFinding[], options: { format: LintFormat; failOn: LintFailOn; quiet: boolean; files: number; unusable: number }): void {
-  if (options.format === 'json') writeOut(JSON.stringify(findings, null, 2));
-  else if (findings.length > 0) writeOut(renderFindingsText(findings));
-  if (!options.quiet) writeErr(summarizeFindings(findings, options.files, options.unusable));
-  if (options.unusable > 0) throw new ExitError(ExitCode.Usage);
-  if (findingsFail(findings, options.failOn)) throw new ExitError(ExitCode.Failure);
+/** Lint results: findings on stdout, the count on stderr, and the lint exit code (0, 1, or 2 when some input was unusable). */
+export function lintResult(findings: readonly LintFinding[], options: { failOn: LintFailOn; quiet: boolean; files: number; unusable: readonly InputError[]; verbose: boolean }): CommandResult<readonly LintFinding[]> {
+  const exitCode = options.unusable.length > 0 ? ExitCode.Usage : findingsFail(findings, options.failOn) ? ExitCode.Failure : ExitCode.Success;
+  return {
+    data: findings,
+    text: renderFindingsText,
+    notices: [...options.unusable.map((error) => formatError(error, options.verbose)), ...(options.quiet ? [] : [summarizeFindings(findings, options.files, options.unusable.length)])],
+    exitCode,
+  };
+}
+
+/**
+ * Lint each file with `lint` (given its text); a file that cannot be read safely, or is not valid
+ * input, is set aside with its error and the others are still linted.
+ */
+export async function lintEach<F>(files: readonly string[], lint: (file: string, text: string) => readonly F[]): Promise<{ findings: F[]; unusable: InputError[] }> {
+  const findings: F[] = [];
+  const unusable: InputError[] = [];
+  for (const file of files) {
+    try {
+      findings.push(...lint(file, await readInputFile(file)));
+    } catch (error) {
+      if (!isInputError(error)) throw error;
+      unusable.push(error);
+    }
+  }
+  return { findings, unusable };
 }
 
 /** Read a text file with the one reader (size limit, byte-order mark, typed errors). */
@@ -73,43 +93,26 @@ export function readInputFile(file: string): Promise<string> {
   return readInputText(file);
 }
 
-interface LintTileArgs {
-  files: string[];
-  format: LintFormat;
-  'fail-on': LintFailOn;
-  quiet: boolean;
-  verbose: boolean;
+/** `--format` (text by default) and `--fail-on` of the lint commands. */
+export function withLintOptions<T, F extends readonly ['text', ...string[]]>(cmd: Argv<T>, formats: F) {
+  return cmd
+    .option('format', { alias: 'f', type: 'string', choices: formats, default: 'text' as F[number], describe: 'Output format' })
+    .option('fail-on', { type: 'string', choices: FAIL_ON, default: 'error' as LintFailOn, describe: 'Lowest severity that makes the exit code 1' });
 }
 
-async function lintTileFiles(argv: LintTileArgs): Promise<void> {
-  const findings: TileFinding[] = [];
-  let unusable = 0;
-  for (const file of argv.files) {
-    try {
-      findings.push(...lintTile(file, await readInputFile(file)));
-    } catch (error) {
-      // A file that cannot be read safely is reported and the others are still linted.
-      if (!isInputError(error)) throw error;
-      unusable++;
-      writeErr(formatError(error, argv.verbose));
-    }
-  }
-  finishLint(findings, { format: argv.format, failOn: argv['fail-on'], quiet: argv.quiet, files: argv.files.length, unusable });
-}
-
-const lintTileCommand: ChannelSubcommand = (channel) =>
-  channel.command(
-    'lint-tile <files..>',
-    'Check custom channel tile XML files (…CustomerJourneyDesignerTileConfig.xml) against the documented rules',
-    (cmd) =>
-      cmd
-        .positional('files', { type: 'string', array: true, demandOption: true, describe: 'Tile XML files' })
-        .option('format', { alias: 'f', type: 'string', choices: LINT_FORMATS, default: 'text' as LintFormat, describe: 'Output format' })
-        .option('fail-on', { type: 'string', choices: FAIL_ON, default: 'error' as LintFailOn, describe: 'Lowest severity that makes the exit code 1' })
-        .example('$0 channel lint-tile sample_SmsCustomerJourneyDesignerTileConfig.xml', 'Lint one tile')
-        .example('$0 channel lint-tile tiles/*.xml --format json', 'Lint several tiles, findings as JSON'),
-    handle('channel lint-tile', (argv) => lintTileFiles(argv)),
-  );
+const lintTileCommand = subcommand(
+  'channel',
+  'lint-tile <files..>',
+  'Check custom channel tile XML files (…CustomerJourneyDesignerTileConfig.xml) against the documented rules',
+  (cmd) =>
+    withLintOptions(cmd.positional('files', { type: 'string', array: true, demandOption: true, describe: 'Tile XML files' }), LINT_FORMATS)
+      .example('$0 channel lint-tile sample_SmsCustomerJourneyDesignerTileConfig.xml', 'Lint one tile')
+      .example('$0 channel lint-tile tiles/*.xml --format json', 'Lint several tiles, findings as JSON'),
+  async (argv) => {
+    const { findings, unusable } = await lintEach<TileFinding>(argv.files, lintTile);
+    return lintResult(findings, { failOn: argv['fail-on'], quiet: argv.quiet, files: argv.files.length, unusable, verbose: argv.verbose });
+  },
+);
 
 /** The `channel` subcommands. */
 const CHANNEL_SUBCOMMANDS: ChannelSubcommand[] = [lintTileCommand, reportCommand, retryCommand, receiveCommand, serveCommand];
@@ -118,7 +121,7 @@ const CHANNEL_SUBCOMMANDS: ChannelSubcommand[] = [lintTileCommand, reportCommand
 export default function register(cli: Argv<GlobalArgs>): Argv<GlobalArgs> {
   return cli.command('channel', 'Custom channels: tile XML lint, the interaction reporter, delivery receipts and the real-time adapter', (channel) => {
     let parser = channel;
-    for (const subcommand of CHANNEL_SUBCOMMANDS) parser = subcommand(parser);
+    for (const add of CHANNEL_SUBCOMMANDS) parser = add(parser);
     return parser.demandCommand(1, 'Name a channel subcommand; see journeyctl channel --help.');
   });
 }

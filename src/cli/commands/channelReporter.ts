@@ -8,7 +8,8 @@
  */
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { handle, type GlobalArgs } from '../command.js';
+import { subcommand, untilSignal, withConnection, type ArgsOf, type GlobalArgs } from '../command.js';
+import type { AnyCommandResult, CommandResult } from '../render.js';
 import { createProgress } from '../progress.js';
 import {
   InteractionReporter,
@@ -25,7 +26,7 @@ import { environmentOf } from '../../channels/reporter/index.js';
 import { ledgerFileFor, type LedgerEnvironment } from '../../channels/ledger/index.js';
 import { EMBEDDED_DATA_DIR, openConnection, withConnectionOptions, type Connection, type ConnectionArgs } from '../connection.js';
 import { writeErr, writeOut } from '../context.js';
-import { ExitCode, ExitError } from '../exit.js';
+import { ExitCode } from '../exit.js';
 
 /** Folder of the default ledgers (one file per environment, see `ledgerFileFor`), relative to the working directory. */
 export const DEFAULT_LEDGER_DIR = '.journeyctl';
@@ -33,33 +34,7 @@ export const DEFAULT_LEDGER_DIR = '.journeyctl';
 const SUMMARY_FORMATS = ['text', 'json'] as const;
 type SummaryFormat = (typeof SUMMARY_FORMATS)[number];
 
-interface CommonArgs extends ConnectionArgs {
-  ledger?: string;
-  format: SummaryFormat;
-  quiet: boolean;
-  verbose: boolean;
-}
-
-interface ProviderArgs {
-  provider?: string | undefined;
-  'webhook-url'?: string;
-  'provider-option'?: string[];
-  'simulate-keyword-rate': number;
-  'simulate-failure-rate': number;
-}
-
-interface ReportArgs extends CommonArgs, ProviderArgs {
-  journey?: string[];
-  since?: string;
-  follow: boolean;
-  'poll-interval': number;
-  watermark: boolean;
-  'batch-size': number;
-  concurrency: number;
-  'provider-concurrency': number;
-}
-
-function withLedgerOptions<T>(cmd: Argv<T>) {
+function withLedgerOptions(cmd: Argv<GlobalArgs>) {
   return withConnectionOptions(cmd)
     .option('ledger', { type: 'string', describe: `SQLite ledger of hand-offs and reports (exactly-once record) of one environment. Default: ${DEFAULT_LEDGER_DIR}/reporter-ledger.<organization id>.<hash>.sqlite, one per environment` })
     .option('format', { alias: 'f', type: 'string', choices: SUMMARY_FORMATS, default: 'text' as SummaryFormat, describe: 'Summary format on stdout' });
@@ -93,8 +68,11 @@ function rate(value: number, name: string): number {
   return value;
 }
 
+/** The options of the commands that hand activities to a provider. */
+type ProviderArgs = ArgsOf<typeof ledgerAndProviderOptions>;
+
 /** The `--provider` a command needs (yargs demands it of `report`; `retry` checks it itself). */
-function providerName(argv: ProviderArgs, command: string): string {
+function providerName(argv: Pick<ProviderArgs, 'provider'>, command: string): string {
   if (argv.provider) return argv.provider;
   throw new InputError(`channel ${command} needs --provider`, {}, { hint: 'pass --provider simulated, webhook, or the path of a provider module' });
 }
@@ -133,7 +111,7 @@ function openLedger(file: string): ReporterLedger {
  * The ledger of the connection's environment: `--ledger` when given (refused with exit 2 when it
  * belongs to another environment), else the environment's own file under `.journeyctl/`.
  */
-async function openEnvironmentLedger(argv: CommonArgs, connection: Connection): Promise<{ ledger: ReporterLedger; environment: LedgerEnvironment; file: string }> {
+async function openEnvironmentLedger(argv: Pick<ProviderArgs, 'ledger' | 'verbose'>, connection: Connection): Promise<{ ledger: ReporterLedger; environment: LedgerEnvironment; file: string }> {
   // The embedded emulator listens on a new port every run: its store is what stays the same.
   const environment = await environmentOf(connection.client, connection.target.embedded ? { serviceRoot: `embedded emulator (${EMBEDDED_DATA_DIR}/)` } : {});
   const file = argv.ledger ?? ledgerFileFor(DEFAULT_LEDGER_DIR, environment);
@@ -148,6 +126,16 @@ async function openEnvironmentLedger(argv: CommonArgs, connection: Connection): 
   return { ledger, environment, file };
 }
 
+/** Open the connection and its environment's ledger (closing the connection when the ledger cannot be opened). */
+async function openConnectionAndLedger(argv: Pick<ProviderArgs, 'ledger' | 'verbose'> & ConnectionArgs) {
+  const connection = await openConnection(argv);
+  const opened = await openEnvironmentLedger(argv, connection).catch(async (error: unknown) => {
+    await connection.close();
+    throw error;
+  });
+  return { connection, ...opened };
+}
+
 /** Summary lines for people. */
 export function renderSummaryText(s: ReporterSummary): string {
   const types = Object.entries(s.byResponseType)
@@ -160,8 +148,10 @@ export function renderSummaryText(s: ReporterSummary): string {
   ].join('\n');
 }
 
-function printSummary(summary: ReporterSummary, format: SummaryFormat): void {
-  writeOut(format === 'json' ? JSON.stringify(summary, null, 2) : renderSummaryText(summary));
+/** A run's summary; exit 1 when something was dead-lettered in it. */
+function summaryResult(summary: ReporterSummary): CommandResult<ReporterSummary> {
+  const deadLettered = summary.activities.deadLettered + summary.reports.deadLettered > 0;
+  return { data: summary, text: renderSummaryText, exitCode: deadLettered ? ExitCode.Failure : ExitCode.Success };
 }
 
 /** Progress of the interactions reported: a bar on a terminal, a line at most once a second otherwise. */
@@ -203,22 +193,14 @@ function positiveInt(value: number, name: string, max = Number.MAX_SAFE_INTEGER)
   return value;
 }
 
-function failIfDeadLettered(summary: ReporterSummary): void {
-  if (summary.activities.deadLettered + summary.reports.deadLettered > 0) throw new ExitError(ExitCode.Failure);
-}
-
-async function report(argv: ReportArgs): Promise<void> {
+async function report(argv: ArgsOf<typeof reportBuilder>): Promise<CommandResult<ReporterSummary>> {
   if (argv.since !== undefined && Number.isNaN(Date.parse(argv.since))) throw new InputError(`--since must be an ISO-8601 date-time, got "${argv.since}"`, {});
   const batchSize = positiveInt(argv['batch-size'], 'batch-size', 1000);
   const concurrency = positiveInt(argv.concurrency, 'concurrency', 52);
   const providerConcurrency = positiveInt(argv['provider-concurrency'], 'provider-concurrency', 1000);
   const name = providerName(argv, 'report');
   const provider = await providerFrom(argv, name);
-  const connection = await openConnection(argv);
-  const { ledger, environment, file } = await openEnvironmentLedger(argv, connection).catch(async (error: unknown) => {
-    await connection.close();
-    throw error;
-  });
+  const { connection, ledger, environment, file } = await openConnectionAndLedger(argv);
   const stop = stopSignal(argv.quiet);
   try {
     refuseSimulatedOnRealEnvironment(name, connection.target);
@@ -240,8 +222,7 @@ async function report(argv: ReportArgs): Promise<void> {
       onProgress: progressPrinter(argv.quiet),
       log: (line) => (argv.quiet ? undefined : writeErr(line)),
     }).run();
-    printSummary(summary, argv.format);
-    failIfDeadLettered(summary);
+    return summaryResult(summary);
   } finally {
     stop.dispose();
     await provider.close?.();
@@ -250,11 +231,7 @@ async function report(argv: ReportArgs): Promise<void> {
   }
 }
 
-interface RetryArgs extends CommonArgs, ProviderArgs {
-  list: boolean;
-}
-
-async function retry(argv: RetryArgs): Promise<void> {
+async function retry(argv: ArgsOf<typeof retryBuilder>): Promise<AnyCommandResult> {
   // --list of a named ledger reads only the file; everything else needs the environment.
   const connection = argv.list && argv.ledger !== undefined ? undefined : await openConnection(argv);
   let opened: { ledger: ReporterLedger; environment?: LedgerEnvironment; file: string };
@@ -271,13 +248,15 @@ async function retry(argv: RetryArgs): Promise<void> {
         activities: ledger.deadActivities().map((d) => ({ rowId: d.activity.rowId, attempts: d.attempts, error: d.lastError })),
         reports: ledger.deadReports().map((d) => ({ rowId: d.rowId, responseType: d.responseType, triggerKeyword: d.triggerKeyword || undefined, attempts: d.attempts, error: d.lastError })),
       };
-      if (argv.format === 'json') writeOut(JSON.stringify(dead, null, 2));
-      else {
-        for (const a of dead.activities) writeOut(`activity ${a.rowId}: ${a.error} (${a.attempts} attempts)`);
-        for (const r of dead.reports) writeOut(`report ${r.responseType}${r.triggerKeyword ? `:${r.triggerKeyword}` : ''} of ${r.rowId}: ${r.error}`);
-        if (!argv.quiet) writeErr(`${dead.activities.length} dead activities, ${dead.reports.length} dead reports`);
-      }
-      return;
+      return {
+        data: dead,
+        text: () =>
+          [
+            ...dead.activities.map((a) => `activity ${a.rowId}: ${a.error} (${a.attempts} attempts)`),
+            ...dead.reports.map((r) => `report ${r.responseType}${r.triggerKeyword ? `:${r.triggerKeyword}` : ''} of ${r.rowId}: ${r.error}`),
+          ].join('\n'),
+        notices: argv.format === 'json' || argv.quiet ? [] : [`${dead.activities.length} dead activities, ${dead.reports.length} dead reports`],
+      };
     }
     if (!argv.provider) throw new InputError('channel retry needs --provider to hand dead activities to again (or --list to only show them)', {}, { hint: 'pass the --provider the report ran with' });
     const name = argv.provider;
@@ -290,9 +269,10 @@ async function retry(argv: RetryArgs): Promise<void> {
         ...(environment ? { environment } : {}),
         ledgerFile: file,
         provider,
-        onProgress: progressPrinter(argv.quiet), log: (line) => (argv.quiet ? undefined : writeErr(line)) }).replayDeadLetters();
-      printSummary(summary, argv.format);
-      failIfDeadLettered(summary);
+        onProgress: progressPrinter(argv.quiet),
+        log: (line) => (argv.quiet ? undefined : writeErr(line)),
+      }).replayDeadLetters();
+      return summaryResult(summary);
     } finally {
       await provider.close?.();
     }
@@ -302,32 +282,12 @@ async function retry(argv: RetryArgs): Promise<void> {
   }
 }
 
-interface ServerArgs extends CommonArgs {
-  port: number;
-  host: string;
-  'organization-id'?: string;
-}
-
-function waitForStop(): Promise<string> {
-  return new Promise((done) => {
-    const finish = (name: string) => () => {
-      process.removeListener('SIGINT', int);
-      process.removeListener('SIGTERM', term);
-      done(name);
-    };
-    const int = finish('SIGINT');
-    const term = finish('SIGTERM');
-    process.once('SIGINT', int);
-    process.once('SIGTERM', term);
-  });
-}
-
-async function receive(argv: ServerArgs): Promise<void> {
-  const connection = await openConnection(argv);
-  const { ledger, environment, file } = await openEnvironmentLedger(argv, connection).catch(async (error: unknown) => {
-    await connection.close();
-    throw error;
-  });
+/**
+ * `channel receive`: a long-running server. `listening on URL` is written as soon as it listens
+ * (see render.ts); the counts of receipts are its result once it stops.
+ */
+async function receive(argv: ArgsOf<typeof receiveBuilder>): Promise<CommandResult<{ reported: number; deadLettered: number; pending: number; inFlight: number }>> {
+  const { connection, ledger, environment, file } = await openConnectionAndLedger(argv);
   let reported = 0;
   let dead = 0;
   try {
@@ -345,20 +305,24 @@ async function receive(argv: ServerArgs): Promise<void> {
       onError: (error) => writeErr(`receipt failed: ${(error as Error).message}`),
     });
     writeOut(`listening on ${server.url}`);
-    await waitForStop();
+    await untilSignal();
     await server.close();
     const counts = ledger.counts();
-    const summary = { reported, deadLettered: dead, pending: counts.reports.pending, inFlight: counts.reports.intent };
-    writeOut(argv.format === 'json' ? JSON.stringify(summary) : `receipts: ${reported} reported, ${dead} dead-lettered, ${summary.pending} pending`);
+    return {
+      data: { reported, deadLettered: dead, pending: counts.reports.pending, inFlight: counts.reports.intent },
+      text: (summary) => `receipts: ${summary.reported} reported, ${summary.deadLettered} dead-lettered, ${summary.pending} pending`,
+      // A server's stdout is lines: its summary is one JSON line after `listening on URL`.
+      formats: { json: (summary) => JSON.stringify(summary) },
+    };
   } finally {
     ledger.close();
     await connection.close();
   }
 }
 
-async function serve(argv: Omit<ServerArgs, 'ledger' | 'format'>): Promise<void> {
-  const connection = await openConnection(argv);
-  try {
+/** `channel serve`: a long-running server that prints only `listening on URL` (see render.ts). */
+async function serve(argv: ArgsOf<typeof serveBuilder>): Promise<void> {
+  await withConnection(argv, {}, async (connection) => {
     const server = await startRealtimeAdapter({
       client: connection.client,
       port: argv.port,
@@ -368,74 +332,69 @@ async function serve(argv: Omit<ServerArgs, 'ledger' | 'format'>): Promise<void>
       onError: (error) => writeErr(`forwarding failed: ${(error as Error).message}`),
     });
     writeOut(`listening on ${server.url}`);
-    await waitForStop();
+    await untilSignal();
     await server.close();
-  } finally {
-    await connection.close();
-  }
+  });
 }
-
-type Subcommand = (channel: Argv<GlobalArgs>) => Argv<GlobalArgs>;
 
 const serverOptions = <T>(cmd: Argv<T>, defaultPort: number) =>
   cmd
     .option('port', { type: 'number', default: defaultPort, describe: 'TCP port (0 picks a free one)' })
     .option('host', { type: 'string', default: '127.0.0.1', describe: 'Interface to bind. No authentication: bind another interface only behind a trusted proxy' });
 
-/** `channel report`. */
-export const reportCommand: Subcommand = (channel) =>
-  channel.command(
-    'report',
-    'Hand custom channel activities to a provider and report its responses through msdyncrm_CustomChannelActivityCreateInteraction, exactly once',
-    (cmd) =>
-      withProviderOptions(withLedgerOptions(cmd), true)
-        .option('journey', { type: 'string', array: true, describe: 'Only activities of these journey ids' })
-        .option('since', { type: 'string', describe: 'Only rows modified at or after this ISO-8601 time (instead of the ledger watermark)' })
-        .option('watermark', { type: 'boolean', default: true, describe: 'Start from the ledger watermark of the last complete pass (--no-watermark rereads all rows)' })
-        .option('follow', { type: 'boolean', default: false, describe: 'Keep polling for new activities until Ctrl+C' })
-        .option('poll-interval', { type: 'number', default: 5, describe: 'Seconds between passes with --follow' })
-        .option('batch-size', { type: 'number', default: 100, describe: 'Interactions per $batch request (1: one action call each)' })
-        .option('concurrency', { type: 'number', default: 4, describe: '$batch requests in flight (the client also follows x-ms-dop-hint and 429s)' })
-        .option('provider-concurrency', { type: 'number', default: 16, describe: 'Provider hand-offs in flight' })
-        .example('$0 channel report --provider simulated', 'Report the embedded emulator\'s activities with the simulated provider')
-        .example('$0 channel report --url https://contoso.crm.dynamics.com --provider ./sms-provider.js --follow', 'Run as a worker'),
-    handle('channel report', (argv) => report(argv)),
+/** The ledger and provider options of `report` and `retry` (only `report` demands `--provider`). */
+const ledgerAndProviderOptions = (cmd: Argv<GlobalArgs>, required = false) => withProviderOptions(withLedgerOptions(cmd), required);
+
+const reportBuilder = (cmd: Argv<GlobalArgs>) =>
+  ledgerAndProviderOptions(cmd, true)
+    .option('journey', { type: 'string', array: true, describe: 'Only activities of these journey ids' })
+    .option('since', { type: 'string', describe: 'Only rows modified at or after this ISO-8601 time (instead of the ledger watermark)' })
+    .option('watermark', { type: 'boolean', default: true, describe: 'Start from the ledger watermark of the last complete pass (--no-watermark rereads all rows)' })
+    .option('follow', { type: 'boolean', default: false, describe: 'Keep polling for new activities until Ctrl+C' })
+    .option('poll-interval', { type: 'number', default: 5, describe: 'Seconds between passes with --follow' })
+    .option('batch-size', { type: 'number', default: 100, describe: 'Interactions per $batch request (1: one action call each)' })
+    .option('concurrency', { type: 'number', default: 4, describe: '$batch requests in flight (the client also follows x-ms-dop-hint and 429s)' })
+    .option('provider-concurrency', { type: 'number', default: 16, describe: 'Provider hand-offs in flight' })
+    .example('$0 channel report --provider simulated', "Report the embedded emulator's activities with the simulated provider")
+    .example('$0 channel report --url https://contoso.crm.dynamics.com --provider ./sms-provider.js --follow', 'Run as a worker');
+
+const retryBuilder = (cmd: Argv<GlobalArgs>) =>
+  ledgerAndProviderOptions(cmd)
+    .option('list', { type: 'boolean', default: false, describe: 'Only print the dead letters' })
+    .example('$0 channel retry --list', 'Show what failed and why')
+    .example('$0 channel retry --provider ./sms-provider.js', 'Hand dead activities to the provider again and resend dead reports');
+
+const receiveBuilder = (cmd: Argv<GlobalArgs>) =>
+  serverOptions(withLedgerOptions(cmd), 7272).example(
+    `$0 channel receive --port 7272`,
+    'curl -H "content-type: application/json" -d \'{"activityId":"<row id>","responseType":"delivered"}\' http://127.0.0.1:7272/receipts',
   );
+
+const serveBuilder = (cmd: Argv<GlobalArgs>) =>
+  serverOptions(withConnectionOptions(cmd), 7373)
+    .option('organization-id', { type: 'string', describe: 'OrganizationId for payloads without one (default: from WhoAmI)' })
+    .example('$0 channel serve --port 7373', 'Listen on 127.0.0.1:7373');
+
+/** `channel report`. */
+export const reportCommand = subcommand(
+  'channel',
+  'report',
+  'Hand custom channel activities to a provider and report its responses through msdyncrm_CustomChannelActivityCreateInteraction, exactly once',
+  reportBuilder,
+  report,
+);
 
 /** `channel retry`. */
-export const retryCommand: Subcommand = (channel) =>
-  channel.command(
-    'retry',
-    'Replay the dead-letter list of the ledger (or --list it)',
-    (cmd) =>
-      withProviderOptions(withLedgerOptions(cmd), false)
-        .option('list', { type: 'boolean', default: false, describe: 'Only print the dead letters' })
-        .example('$0 channel retry --list', 'Show what failed and why')
-        .example('$0 channel retry --provider ./sms-provider.js', 'Hand dead activities to the provider again and resend dead reports'),
-    handle('channel retry', (argv) => retry(argv)),
-  );
+export const retryCommand = subcommand('channel', 'retry', 'Replay the dead-letter list of the ledger (or --list it)', retryBuilder, retry);
 
 /** `channel receive`. */
-export const receiveCommand: Subcommand = (channel) =>
-  channel.command(
-    'receive',
-    'Accept late delivery receipts from a provider (POST /receipts) and report them through the ledger',
-    (cmd) =>
-      serverOptions(withLedgerOptions(cmd), 7272).example(
-        `$0 channel receive --port 7272`,
-        'curl -H "content-type: application/json" -d \'{"activityId":"<row id>","responseType":"delivered"}\' http://127.0.0.1:7272/receipts',
-      ),
-    handle('channel receive', (argv) => receive(argv)),
-  );
+export const receiveCommand = subcommand('channel', 'receive', 'Accept late delivery receipts from a provider (POST /receipts) and report them through the ledger', receiveBuilder, receive);
 
 /** `channel serve`. */
-export const serveCommand: Subcommand = (channel) =>
-  channel.command(
-    'serve',
-    'Real-time channel adapter: forward provider delivery reports (POST /notifications) and inbound messages (POST /inbound) to Dataverse',
-    (cmd) =>
-      serverOptions(withConnectionOptions(cmd), 7373)
-        .option('organization-id', { type: 'string', describe: 'OrganizationId for payloads without one (default: from WhoAmI)' })
-        .example('$0 channel serve --port 7373', 'Listen on 127.0.0.1:7373'),
-    handle('channel serve', (argv) => serve(argv)),
-  );
+export const serveCommand = subcommand(
+  'channel',
+  'serve',
+  'Real-time channel adapter: forward provider delivery reports (POST /notifications) and inbound messages (POST /inbound) to Dataverse',
+  serveBuilder,
+  serve,
+);

@@ -11,145 +11,95 @@
  *   rule or differs in a column that cannot change; 3 for service errors.
  */
 import type { Argv } from 'yargs';
-import { handle, type GlobalArgs } from '../command.js';
+import { subcommand, withConnection, type GlobalArgs } from '../command.js';
 import {
   CHANNEL_API_KINDS,
   generateChannelApi,
   lintCustomApi,
   readCustomApiSpec,
   toDeepInsertBody,
-  type ChannelApiKind,
 } from '../../channels/customApi/index.js';
 import { applyCustomApi } from '../../channels/customApi/apply.js';
-import { InputError, isInputError } from '../../errors.js';
-import { openConnection, withConnectionOptions, type ConnectionArgs } from '../connection.js';
+import { InputError } from '../../errors.js';
+import { withConnectionOptions } from '../connection.js';
 import type { Finding } from '../../validation/finding.js';
-import { writeErr, writeOut } from '../context.js';
-import { renderJson, renderYaml } from '../render.js';
-import { formatError } from '../exit.js';
-import { FAIL_ON, LINT_FORMATS, finishLint, readInputFile, type LintFailOn, type LintFormat } from './channel.js';
+import { renderYaml, type CommandResult } from '../render.js';
+import { LINT_FORMATS, lintEach, lintResult, readInputFile, withLintOptions } from './channel.js';
 
 /** One `customapi` subcommand. */
 export type CustomApiSubcommand = (customapi: Argv<GlobalArgs>) => Argv<GlobalArgs>;
 
-interface LintArgs {
-  files: string[];
-  prefix?: string;
-  format: LintFormat;
-  'fail-on': LintFailOn;
-  quiet: boolean;
-  verbose: boolean;
-}
-
-async function lintFiles(argv: LintArgs): Promise<void> {
-  const findings: (Finding & { line?: number })[] = [];
-  let unusable = 0;
-  for (const file of argv.files) {
-    try {
-      const { spec, lineOf } = readCustomApiSpec(await readInputFile(file), { file });
-      for (const finding of lintCustomApi(spec, { file, ...(argv.prefix === undefined ? {} : { prefix: argv.prefix }) })) {
-        const line = lineOf(finding.location.pointer ?? '');
-        findings.push(line === undefined ? finding : { ...finding, line });
-      }
-    } catch (error) {
-      if (!isInputError(error)) throw error;
-      unusable++;
-      writeErr(formatError(error, argv.verbose));
-    }
-  }
-  finishLint(findings, { format: argv.format, failOn: argv['fail-on'], quiet: argv.quiet, files: argv.files.length, unusable });
-}
-
-const lintCommand: CustomApiSubcommand = (customapi) =>
-  customapi.command(
-    'lint <files..>',
-    'Check custom API spec files (YAML or JSON) against the documented custom API rules',
-    (cmd) =>
+const lintCommand = subcommand(
+  'customapi',
+  'lint <files..>',
+  'Check custom API spec files (YAML or JSON) against the documented custom API rules',
+  (cmd) =>
+    withLintOptions(
       cmd
         .positional('files', { type: 'string', array: true, demandOption: true, describe: 'Spec files' })
-        .option('prefix', { type: 'string', describe: 'Publisher prefix every uniqueName must start with' })
-        .option('format', { alias: 'f', type: 'string', choices: LINT_FORMATS, default: 'text' as LintFormat, describe: 'Output format' })
-        .option('fail-on', { type: 'string', choices: FAIL_ON, default: 'error' as LintFailOn, describe: 'Lowest severity that makes the exit code 1' })
-        .example('$0 customapi lint apis/*.yaml --prefix cr65f', 'Lint specs, requiring the cr65f_ prefix'),
-    handle('customapi lint', (argv) => lintFiles(argv)),
-  );
-
-interface GenerateArgs {
-  kind: ChannelApiKind;
-  prefix: string;
-  name?: string;
-  format: 'yaml' | 'json';
-  'deep-insert': boolean;
-}
-
-function generate(argv: GenerateArgs): void {
-  const spec = generateChannelApi(argv.kind, { prefix: argv.prefix, ...(argv.name === undefined ? {} : { name: argv.name }) });
-  const document: object = argv['deep-insert'] ? toDeepInsertBody(spec) : spec;
-  writeOut(argv.format === 'json' ? renderJson(document) : renderYaml(document));
-}
-
-const generateCommand: CustomApiSubcommand = (customapi) =>
-  customapi.command(
-    'generate <kind>',
-    'Print the spec of a real-time custom channel API: outbound-channel (payload in, response out), delivery-report or inbound',
-    (cmd) =>
-      cmd
-        .positional('kind', { type: 'string', choices: CHANNEL_API_KINDS, demandOption: true, describe: 'Which API' })
-        .option('prefix', { type: 'string', demandOption: true, describe: 'Solution publisher prefix, e.g. cr65f' })
-        .option('name', { type: 'string', describe: 'Name after the prefix (default: OutboundCustomApi, DeliveryReportCustomApi, InboundCustomApi)' })
-        .option('format', { alias: 'f', type: 'string', choices: ['yaml', 'json'] as const, default: 'yaml' as const, describe: 'Output format' })
-        .option('deep-insert', { type: 'boolean', default: false, describe: 'Print the POST customapis deep-insert body instead of the spec' })
-        .example('$0 customapi generate outbound-channel --prefix cr65f > outbound.yaml', 'Write the outbound API spec'),
-    handle('customapi generate', (argv) => generate(argv)),
-  );
-
-interface ApplyArgs extends ConnectionArgs {
-  file: string;
-  solution?: string;
-  'dry-run': boolean;
-  format: 'text' | 'json';
-  quiet: boolean;
-}
-
-async function apply(argv: ApplyArgs): Promise<void> {
-  const { spec } = readCustomApiSpec(await readInputFile(argv.file), { file: argv.file });
-  // A spec that breaks a documented rule would be refused by Dataverse or misbehave: nothing is written.
-  const errors = lintCustomApi(spec, { file: argv.file }).filter((f) => f.severity === 'error');
-  if (errors.length > 0) {
-    throw new InputError(`${argv.file} breaks ${errors.length} custom API rule(s): ${errors.map((f) => `${f.ruleId} ${f.message}`).join('; ')}`, { file: argv.file }, {
-      hint: `run journeyctl customapi lint ${argv.file} and fix the errors`,
+        .option('prefix', { type: 'string', describe: 'Publisher prefix every uniqueName must start with' }),
+      LINT_FORMATS,
+    ).example('$0 customapi lint apis/*.yaml --prefix cr65f', 'Lint specs, requiring the cr65f_ prefix'),
+  async (argv) => {
+    const { findings, unusable } = await lintEach(argv.files, (file, text) => {
+      const { spec, lineOf } = readCustomApiSpec(text, { file });
+      return lintCustomApi(spec, { file, ...(argv.prefix === undefined ? {} : { prefix: argv.prefix }) }).map((finding): Finding & { line?: number } => {
+        const line = lineOf(finding.location.pointer ?? '');
+        return line === undefined ? finding : { ...finding, line };
+      });
     });
-  }
-  const connection = await openConnection(argv);
-  try {
-    const result = await applyCustomApi(connection.client, spec, {
-      file: argv.file,
-      dryRun: argv['dry-run'],
-      ...(argv.solution ? { solution: argv.solution } : {}),
-    });
-    if (argv.format === 'json') writeOut(renderJson({ ...result, dryRun: argv['dry-run'] }));
-    else {
-      writeOut(`${argv['dry-run'] ? 'would be ' : ''}${result.action} ${result.uniqueName} (${result.id})`);
-      for (const change of result.changes) writeOut(`  ${change}`);
+    return lintResult(findings, { failOn: argv['fail-on'], quiet: argv.quiet, files: argv.files.length, unusable, verbose: argv.verbose });
+  },
+);
+
+const generateCommand = subcommand(
+  'customapi',
+  'generate <kind>',
+  'Print the spec of a real-time custom channel API: outbound-channel (payload in, response out), delivery-report or inbound',
+  (cmd) =>
+    cmd
+      .positional('kind', { type: 'string', choices: CHANNEL_API_KINDS, demandOption: true, describe: 'Which API' })
+      .option('prefix', { type: 'string', demandOption: true, describe: 'Solution publisher prefix, e.g. cr65f' })
+      .option('name', { type: 'string', describe: 'Name after the prefix (default: OutboundCustomApi, DeliveryReportCustomApi, InboundCustomApi)' })
+      .option('format', { alias: 'f', type: 'string', choices: ['yaml', 'json'] as const, default: 'yaml' as const, describe: 'Output format' })
+      .option('deep-insert', { type: 'boolean', default: false, describe: 'Print the POST customapis deep-insert body instead of the spec' })
+      .example('$0 customapi generate outbound-channel --prefix cr65f > outbound.yaml', 'Write the outbound API spec'),
+  (argv): CommandResult<object> => {
+    const spec = generateChannelApi(argv.kind, { prefix: argv.prefix, ...(argv.name === undefined ? {} : { name: argv.name }) });
+    // Printed as yaml or json (the only formats): the document is the output.
+    return { data: argv['deep-insert'] ? toDeepInsertBody(spec) : spec, text: renderYaml };
+  },
+);
+
+const applyCommand = subcommand(
+  'customapi',
+  'apply <file>',
+  'Create the custom API a spec describes (deep insert), or update what may change; unchanged specs write nothing',
+  (cmd) =>
+    withConnectionOptions(cmd)
+      .positional('file', { type: 'string', demandOption: true, describe: 'Spec file (YAML or JSON)' })
+      .option('solution', { type: 'string', describe: 'Unique name of the unmanaged solution to create it in' })
+      .option('dry-run', { type: 'boolean', default: false, describe: 'Say what would happen without writing' })
+      .option('format', { alias: 'f', type: 'string', choices: ['text', 'json'] as const, default: 'text' as const, describe: 'Output format' })
+      .example('$0 customapi apply outbound.yaml --solution ContosoSms', 'Create or update the outbound channel API'),
+  async (argv) => {
+    const { spec } = readCustomApiSpec(await readInputFile(argv.file), { file: argv.file });
+    // A spec that breaks a documented rule would be refused by Dataverse or misbehave: nothing is written.
+    const errors = lintCustomApi(spec, { file: argv.file }).filter((f) => f.severity === 'error');
+    if (errors.length > 0) {
+      throw new InputError(`${argv.file} breaks ${errors.length} custom API rule(s): ${errors.map((f) => `${f.ruleId} ${f.message}`).join('; ')}`, { file: argv.file }, {
+        hint: `run journeyctl customapi lint ${argv.file} and fix the errors`,
+      });
     }
-  } finally {
-    await connection.close();
-  }
-}
-
-const applyCommand: CustomApiSubcommand = (customapi) =>
-  customapi.command(
-    'apply <file>',
-    'Create the custom API a spec describes (deep insert), or update what may change; unchanged specs write nothing',
-    (cmd) =>
-      withConnectionOptions(cmd)
-        .positional('file', { type: 'string', demandOption: true, describe: 'Spec file (YAML or JSON)' })
-        .option('solution', { type: 'string', describe: 'Unique name of the unmanaged solution to create it in' })
-        .option('dry-run', { type: 'boolean', default: false, describe: 'Say what would happen without writing' })
-        .option('format', { alias: 'f', type: 'string', choices: ['text', 'json'] as const, default: 'text' as const, describe: 'Output format' })
-        .example('$0 customapi apply outbound.yaml --solution ContosoSms', 'Create or update the outbound channel API'),
-    handle('customapi apply', (argv) => apply(argv)),
-  );
+    const result = await withConnection(argv, {}, (connection) =>
+      applyCustomApi(connection.client, spec, { file: argv.file, dryRun: argv['dry-run'], ...(argv.solution ? { solution: argv.solution } : {}) }),
+    );
+    return {
+      data: { ...result, dryRun: argv['dry-run'] },
+      text: () => [`${argv['dry-run'] ? 'would be ' : ''}${result.action} ${result.uniqueName} (${result.id})`, ...result.changes.map((change) => `  ${change}`)].join('\n'),
+    };
+  },
+);
 
 /** The `customapi` subcommands. */
 const CUSTOMAPI_SUBCOMMANDS: CustomApiSubcommand[] = [lintCommand, generateCommand, applyCommand];
@@ -158,7 +108,7 @@ const CUSTOMAPI_SUBCOMMANDS: CustomApiSubcommand[] = [lintCommand, generateComma
 export default function register(cli: Argv<GlobalArgs>): Argv<GlobalArgs> {
   return cli.command('customapi', 'Dataverse custom API definitions: lint, generate and apply specs', (customapi) => {
     let parser = customapi;
-    for (const subcommand of CUSTOMAPI_SUBCOMMANDS) parser = subcommand(parser);
+    for (const add of CUSTOMAPI_SUBCOMMANDS) parser = add(parser);
     return parser.demandCommand(1, 'Name a customapi subcommand; see journeyctl customapi --help.');
   });
 }

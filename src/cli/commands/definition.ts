@@ -2,8 +2,8 @@
  * `journeyctl definition fmt|tree|refs FILE`: the workflow definition of any journey document
  * (a definition, a journey record, a validate request, an export folder or a spec), formatted,
  * drawn as a tree, or listed by the records it references. The views are the library's
- * (`canonicalText`, `renderDefinitionTree`, `referenceRows`); this file parses the arguments,
- * prints and picks the exit code.
+ * (`canonicalText`, `renderDefinitionTree`, `referenceRows`); this file parses the arguments
+ * and returns what each command prints.
  */
 import { rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -12,9 +12,8 @@ import { InputError } from '../../errors.js';
 import { renderDefinitionTree } from '../../definition/tree.js';
 import { loadJourneyDocument, readInputText, STDIN } from '../../io/index.js';
 import { canonicalText, referenceRows, treeTitle, type ReferenceRow } from '../../io/journeyDocumentViews.js';
-import { writeOut } from '../context.js';
-import { ExitCode, ExitError } from '../exit.js';
-import { renderRows, withFormatOption, type Column, type OutputFormat } from '../render.js';
+import { ExitCode } from '../exit.js';
+import { renderTable, withFormatOption, type Column, type CommandResult } from '../render.js';
 import { handle, type ArgsOf, type GlobalArgs } from '../command.js';
 
 /** Write a file through a temporary file and a rename, so a crash never leaves half a file. */
@@ -24,7 +23,12 @@ async function writeFileAtomically(path: string, text: string): Promise<void> {
   await rename(temporary, path);
 }
 
-async function runFmt(args: ArgsOf<typeof fmtBuilder>): Promise<void> {
+/** Printed as it is: fmt's canonical text, `--check`'s file name, the tree. */
+function textResult(text: string, exitCode?: number): CommandResult<string> {
+  return { data: text, text: (t) => t, ...(exitCode === undefined ? {} : { exitCode }) };
+}
+
+async function runFmt(args: ArgsOf<typeof fmtBuilder>): Promise<CommandResult<string> | void> {
   if (args.check && args.write) throw new InputError('use --check or --write, not both', {}, { hint: 'see journeyctl definition fmt --help' });
   let stdinText: string | undefined;
   const readStdin = async (): Promise<string> => (stdinText ??= await readInputText(STDIN));
@@ -35,19 +39,12 @@ async function runFmt(args: ArgsOf<typeof fmtBuilder>): Promise<void> {
     });
   }
   const canonical = canonicalText(document, args.compact);
-  if (!args.check && !args.write) {
-    writeOut(canonical.text);
-    return;
-  }
+  if (!args.check && !args.write) return textResult(canonical.text);
   const current = canonical.file === STDIN ? (stdinText ?? '') : await readInputText(canonical.file);
   const same = current.replace(/\r\n/g, '\n') === canonical.text;
   if (args.check) {
-    if (!same) {
-      // Like `gofmt -l`: name the file that is not canonical, on stdout, and fail.
-      writeOut(canonical.file);
-      throw new ExitError(ExitCode.Failure);
-    }
-    return;
+    // Like `gofmt -l`: name the file that is not canonical, on stdout, and fail.
+    return same ? undefined : textResult(canonical.file, ExitCode.Failure);
   }
   if (canonical.file === STDIN) throw new InputError('--write needs a file, not stdin', { file: STDIN });
   if (!same) await writeFileAtomically(canonical.file, canonical.text);
@@ -56,9 +53,9 @@ async function runFmt(args: ArgsOf<typeof fmtBuilder>): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // tree
 
-async function runTree(args: { file: string }): Promise<void> {
+async function runTree(args: { file: string }): Promise<CommandResult<string>> {
   const document = await loadJourneyDocument(args.file);
-  writeOut(renderDefinitionTree(document.definition, treeTitle(document)));
+  return textResult(renderDefinitionTree(document.definition, treeTitle(document)));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -72,9 +69,9 @@ const REFERENCE_COLUMNS: readonly Column<ReferenceRow>[] = [
   { header: 'ITEM', value: (r) => r.activityItemId ?? '' },
 ];
 
-async function runRefs(args: { file: string; format: OutputFormat }): Promise<void> {
+async function runRefs(args: { file: string }): Promise<CommandResult<ReferenceRow[]>> {
   const document = await loadJourneyDocument(args.file);
-  writeOut(renderRows(referenceRows(document), args.format, REFERENCE_COLUMNS));
+  return { data: referenceRows(document), text: (rows) => renderTable(rows, REFERENCE_COLUMNS) };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,8 +5,8 @@
 import { createWriteStream, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { handle, type GlobalArgs } from '../command.js';
-import { emit } from '../render.js';
+import { handle, untilSignal, type ArgsOf, type GlobalArgs } from '../command.js';
+import type { CommandResult } from '../render.js';
 import { readDocument } from '../../io/readInput.js';
 import { InputError } from '../../errors.js';
 import {
@@ -30,24 +30,6 @@ export const DEFAULT_DATA_DIR = '.journeyctl';
 
 /** The port `emulator start` listens on unless `--port` or `DATAVERSE_EMULATOR_PORT` says otherwise. */
 export const DEFAULT_PORT = 7171;
-
-interface StartArgs {
-  data?: string;
-  quiet: boolean;
-  port: number;
-  host: string;
-  'in-memory': boolean;
-  seed: boolean;
-  'transition-delay-ms': number;
-  limits?: string;
-  faults?: string;
-  'fault-seed'?: number;
-  profile: 'default' | 'outbound-removed';
-  loose: boolean;
-  'request-log'?: string;
-  'custom-api': string[];
-  'custom-api-timeout-ms'?: number;
-}
 
 /** Read the limits or faults file with the one document reader (limits, typed errors, positions). */
 async function readJsonFile(file: string): Promise<unknown> {
@@ -98,20 +80,11 @@ function parseCustomApiBindings(values: readonly string[]): Record<string, strin
   return bindings;
 }
 
-/** Resolve when the process receives SIGINT or SIGTERM. */
-function untilSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolveSignal) => {
-    const onSignal = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      resolveSignal(signal);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
-}
-
-async function start(args: StartArgs): Promise<void> {
+/**
+ * `emulator start`: a long-running server. Its `listening on URL` line is written as soon as it
+ * listens (the line scripts wait for), not returned: see render.ts.
+ */
+async function start(args: ArgsOf<typeof startBuilder>): Promise<void> {
   if (!Number.isInteger(args['transition-delay-ms']) || args['transition-delay-ms'] < 0) {
     throw new InputError(`--transition-delay-ms must be a non-negative integer, got ${args['transition-delay-ms']}`);
   }
@@ -170,6 +143,28 @@ async function start(args: StartArgs): Promise<void> {
   }
 }
 
+const startBuilder = (yargs: Argv<GlobalArgs>) =>
+    yargs
+      // No yargs default here, so that an explicit --data can be refused next to --in-memory.
+      .option('data', { type: 'string', describe: `Directory of the emulator store [default: ${DEFAULT_DATA_DIR}]` })
+      .option('port', { type: 'number', default: defaultPort(), describe: 'TCP port (0 = a free port); env DATAVERSE_EMULATOR_PORT' })
+      .option('host', { type: 'string', default: '127.0.0.1', describe: 'Interface to bind (loopback by default)' })
+      .option('in-memory', { type: 'boolean', default: false, describe: 'Keep the store in memory instead of --data' })
+      .option('seed', { type: 'boolean', default: true, describe: 'Seed sample data into an empty store (--no-seed to skip)' })
+      .option('transition-delay-ms', { type: 'number', default: 2000, describe: 'Delay of Going live -> Live/Error and Stopping -> Stopped' })
+      .option('limits', { type: 'string', describe: 'JSON file of service protection limits' })
+      .option('faults', { type: 'string', describe: 'JSON file of fault injection rules' })
+      .option('fault-seed', { type: 'number', describe: 'Seed of the fault injector (replayable faults)' })
+      .option('profile', { choices: ['default', 'outbound-removed'] as const, default: 'default' as const, describe: 'outbound-removed: outbound actions answer 404 as on a current tenant' })
+      .option('loose', { type: 'boolean', default: false, describe: 'Ignore unsupported query options instead of answering 400' })
+      .option('request-log', { type: 'string', describe: 'Append a redacted JSONL request log to this file' })
+      .option('custom-api', { type: 'string', array: true, default: [] as string[], describe: 'Bind a custom API to its implementation (repeatable): <uniqueName>=<module.mjs[#export]> or =<http(s)://url>' })
+      .option('custom-api-timeout-ms', { type: 'number', describe: 'How long a custom API implementation may run [default: 120000]' })
+      .example('$0 emulator start --custom-api cr65f_SmsOutbound=./handler.mjs#outbound', 'The outbound API of a channel runs handler.mjs')
+      .example('$0 emulator start', 'Serve the store in ./.journeyctl on 127.0.0.1:7171, seeding it when empty')
+      .example('$0 emulator start --in-memory --port 0 --no-seed', 'A throw-away, empty emulator on a free port')
+      .example('$0 emulator start --limits limits.json --faults faults.json --fault-seed 42', 'With tight limits and replayable faults');
+
 /** `-f text|json` of the store commands' one-line result. */
 function withTextFormat<T>(yargs: Argv<T>) {
   return yargs.option('format', { alias: 'f', type: 'string', choices: ['text', 'json'] as const, default: 'text' as const, describe: 'Output format' });
@@ -186,36 +181,16 @@ export default function register(cli: Argv<GlobalArgs>): Argv<GlobalArgs> {
       .command(
         'start',
         'Start the emulator as a server; prints "listening on <url>" first, stops on SIGINT/SIGTERM',
-        (yargs) =>
-          yargs
-            // No yargs default here, so that an explicit --data can be refused next to --in-memory.
-            .option('data', { type: 'string', describe: `Directory of the emulator store [default: ${DEFAULT_DATA_DIR}]` })
-            .option('port', { type: 'number', default: defaultPort(), describe: 'TCP port (0 = a free port); env DATAVERSE_EMULATOR_PORT' })
-            .option('host', { type: 'string', default: '127.0.0.1', describe: 'Interface to bind (loopback by default)' })
-            .option('in-memory', { type: 'boolean', default: false, describe: 'Keep the store in memory instead of --data' })
-            .option('seed', { type: 'boolean', default: true, describe: 'Seed sample data into an empty store (--no-seed to skip)' })
-            .option('transition-delay-ms', { type: 'number', default: 2000, describe: 'Delay of Going live -> Live/Error and Stopping -> Stopped' })
-            .option('limits', { type: 'string', describe: 'JSON file of service protection limits' })
-            .option('faults', { type: 'string', describe: 'JSON file of fault injection rules' })
-            .option('fault-seed', { type: 'number', describe: 'Seed of the fault injector (replayable faults)' })
-            .option('profile', { choices: ['default', 'outbound-removed'] as const, default: 'default' as const, describe: 'outbound-removed: outbound actions answer 404 as on a current tenant' })
-            .option('loose', { type: 'boolean', default: false, describe: 'Ignore unsupported query options instead of answering 400' })
-            .option('request-log', { type: 'string', describe: 'Append a redacted JSONL request log to this file' })
-            .option('custom-api', { type: 'string', array: true, default: [] as string[], describe: 'Bind a custom API to its implementation (repeatable): <uniqueName>=<module.mjs[#export]> or =<http(s)://url>' })
-            .option('custom-api-timeout-ms', { type: 'number', describe: 'How long a custom API implementation may run [default: 120000]' })
-            .example('$0 emulator start --custom-api cr65f_SmsOutbound=./handler.mjs#outbound', 'The outbound API of a channel runs handler.mjs')
-            .example('$0 emulator start', 'Serve the store in ./.journeyctl on 127.0.0.1:7171, seeding it when empty')
-            .example('$0 emulator start --in-memory --port 0 --no-seed', 'A throw-away, empty emulator on a free port')
-            .example('$0 emulator start --limits limits.json --faults faults.json --fault-seed 42', 'With tight limits and replayable faults'),
+        startBuilder,
         handle('emulator start', (args) => start(args)),
       )
       .command(
         'seed',
         'Add the sample data (segments, emails, contacts, a template, journeys…) that is missing from the store',
         (yargs) => withTextFormat(storeOption(yargs)).example('$0 emulator seed --data .journeyctl', 'Seed the default store'),
-        handle('emulator seed', async (args) => {
+        handle('emulator seed', async (args): Promise<CommandResult<{ seeded: number }>> => {
           const created = await seedDataDir({ dataDir: resolve(args.data) });
-          emit({ data: { seeded: created }, text: () => `seeded ${created} records` }, args.format);
+          return { data: { seeded: created }, text: () => `seeded ${created} records` };
         }),
       )
       .command(
@@ -226,9 +201,9 @@ export default function register(cli: Argv<GlobalArgs>): Argv<GlobalArgs> {
             .option('seed', { type: 'boolean', default: false, describe: 'Seed the sample data after the reset' })
             .example('$0 emulator reset', 'Empty the default store')
             .example('$0 emulator reset --seed', 'Back to the sample data only'),
-        handle('emulator reset', async (args) => {
+        handle('emulator reset', async (args): Promise<CommandResult<{ reset: true; seeded: number }>> => {
           const seeded = await resetDataDir({ dataDir: resolve(args.data) }, { seed: args.seed });
-          emit({ data: { reset: true, seeded }, text: () => (seeded > 0 ? `reset; seeded ${seeded} records` : 'reset') }, args.format);
+          return { data: { reset: true, seeded }, text: () => (seeded > 0 ? `reset; seeded ${seeded} records` : 'reset') };
         }),
       )
       .command(
@@ -239,6 +214,7 @@ export default function register(cli: Argv<GlobalArgs>): Argv<GlobalArgs> {
             .option('out', { type: 'string', describe: 'Write to this file instead of stdout' })
             .example('$0 emulator export > store.json', 'Dump the default store')
             .example('$0 emulator export --data ./ci-store --out store.json', 'Dump another store to a file'),
+        // A stream, written as the store is read (to stdout or --out), not returned: see render.ts.
         handle('emulator export', async (args) => {
           const data = args.data;
           const dataDir = resolve(data);

@@ -29,33 +29,46 @@ import { JourneyStatus, JourneyStatusSet } from '../../model/optionSets.js';
 import { describeJourneyStatus } from '../../model/transitions.js';
 import { parseGuid } from '../../util/guid.js';
 import type { Finding } from '../../validation/finding.js';
-import { openConnection, withConnectionOptions, type Connection, type ConnectionArgs } from '../connection.js';
-import { writeErr, writeOut } from '../context.js';
-import { ExitCode, ExitError } from '../exit.js';
-import { emit, renderRows, withFormatOption, type Column, type CommandResult, type OutputFormat } from '../render.js';
-import type { GlobalArgs } from '../command.js';
+import { openConnection, withConnectionOptions, type Connection } from '../connection.js';
+import { ExitCode } from '../exit.js';
+import { renderTable, rowsResult, withFormatOption, type AnyCommandResult, type Column, type CommandResult } from '../render.js';
+import { handle, withConnection, type ArgsOf, type GlobalArgs } from '../command.js';
 import { createProgress } from '../progress.js';
 
 /** Arguments every journeys subcommand receives. */
-interface CommonArgs extends ConnectionArgs {
-  format: OutputFormat;
-  verbose: boolean;
-  quiet: boolean;
-  color: boolean;
-}
+type CommonArgs = ArgsOf<typeof journeysOptions>;
 
 /** The names of the subcommands, in help order. */
 export const JOURNEYS_SUBCOMMANDS = ['list', 'get', 'create', 'apply', 'delete', 'go-live', 'stop', 'validate', 'export', 'import', 'diff'] as const;
 
 /** Open the connection, run `fn` with a journey client, and always close the connection. */
-async function withJourneys<T>(argv: CommonArgs, fn: (journeys: JourneyClient, connection: Connection) => Promise<T>, options: { readOnly?: boolean; pollIntervalInMs?: number } = {}): Promise<T> {
-  const connection = await openConnection(argv, { readOnly: options.readOnly ?? false });
+function withJourneys<T>(argv: CommonArgs, fn: (journeys: JourneyClient) => Promise<T>, options: { readOnly?: boolean; pollIntervalInMs?: number } = {}): Promise<T> {
+  return withConnection(argv, { readOnly: options.readOnly ?? false }, (connection) =>
+    fn(new JourneyClient(connection.client, options.pollIntervalInMs === undefined ? {} : { pollIntervalInMs: options.pollIntervalInMs })),
+  );
+}
+
+/**
+ * Run `work` on each item in order, with a progress bar on a terminal (a line a step otherwise,
+ * nothing with --quiet); the rows it returns, in order.
+ */
+async function eachWithProgress<I, R>(
+  items: readonly I[],
+  progressOptions: { title: string; quiet: boolean; color: boolean },
+  work: (item: I, index: number) => Promise<{ row: R; label: string; line: string }>,
+): Promise<R[]> {
+  const rows: R[] = [];
+  const progress = createProgress(progressOptions);
   try {
-    const journeys = new JourneyClient(connection.client, options.pollIntervalInMs === undefined ? {} : { pollIntervalInMs: options.pollIntervalInMs });
-    return await fn(journeys, connection);
+    for (const [index, item] of items.entries()) {
+      const { row, label, line } = await work(item, index);
+      rows.push(row);
+      progress.update(index + 1, items.length, label, line);
+    }
   } finally {
-    await connection.close();
+    progress.stop();
   }
+  return rows;
 }
 
 /** A journey named by id or by exact name, as its id. */
@@ -82,11 +95,6 @@ export function parseStatus(text: string): number {
 
 function statusLabel(code: number | undefined): string {
   return code === undefined ? '' : describeJourneyStatus(code);
-}
-
-/** Print a command's data in its `--format` (the one renderer of every journeys subcommand). */
-function print<T>(format: OutputFormat, data: T, table: (data: T) => string, exitCode?: number): void {
-  emit({ data, text: table, ...(exitCode === undefined ? {} : { exitCode }) }, format);
 }
 
 /** A one-line summary of a record for list output. */
@@ -150,13 +158,12 @@ function keyValueTable(details: Record<string, unknown>): string {
     .map(([field, value]) => ({ field, value }));
   const references = (details.references as { kind: string; id: string; name: string | null }[]) ?? [];
   for (const r of references) rows.push({ field: `reference`, value: `${r.kind} ${r.id}${r.name ? ` (${r.name})` : ''}` });
-  return renderRows(rows, 'table', [
+  return renderTable(rows, [
     { header: 'FIELD', value: (r) => r.field },
     { header: 'VALUE', value: (r) => r.value },
   ]);
 }
 
-/** A progress reporter for a poller: status changes on stderr, only on a terminal and without --quiet. */
 /** Status changes of a go-live or stop: one line each on stderr (nothing with --quiet). */
 function reportProgress(poller: JourneyPoller, argv: CommonArgs): void {
   const progress = createProgress({ title: 'journey', quiet: argv.quiet, color: argv.color });
@@ -188,14 +195,8 @@ const STATE_COLUMNS: Column<Record<string, unknown>>[] = [
   { header: 'STATUS', value: (r) => r.status },
 ];
 
-/** What a go-live or stop reads of its arguments. */
-interface TransitionArgs extends CommonArgs {
-  journey: string;
-  timeout: number;
-  wait: boolean;
-  'poll-interval': number;
-  'skip-online-validation'?: boolean;
-}
+/** What a go-live or stop reads of its arguments (`--skip-online-validation` is go-live's). */
+type TransitionArgs = ArgsOf<typeof stopBuilder> & { 'skip-online-validation'?: boolean };
 
 /** What a go-live or stop produced: the operation's state and the findings that refused it. */
 interface TransitionOutcome {
@@ -205,8 +206,8 @@ interface TransitionOutcome {
 
 function transitionText(outcome: TransitionOutcome): string {
   const parts: string[] = [];
-  if (outcome.state) parts.push(renderRows([outcome.state], 'table', STATE_COLUMNS));
-  if (outcome.findings.length > 0) parts.push(renderRows(outcome.findings, 'table', FINDING_COLUMNS));
+  if (outcome.state) parts.push(renderTable([outcome.state], STATE_COLUMNS));
+  if (outcome.findings.length > 0) parts.push(renderTable(outcome.findings, FINDING_COLUMNS));
   return parts.join('\n');
 }
 
@@ -318,13 +319,264 @@ async function diffSide(reference: string, journeys: () => Promise<JourneyClient
   return { fields, definition };
 }
 
-function transitionOptions<T>(y: Argv<T>, what: string) {
-  return y
-    .positional('journey', { type: 'string', demandOption: true, describe: 'Journey id or exact name' })
+/** The options every journeys subcommand takes: the connection and `--format`. */
+const journeysOptions = (cli: Argv<GlobalArgs>) => withFormatOption(withConnectionOptions(cli));
+type JourneysArgv = ReturnType<typeof journeysOptions>;
+
+/** The JOURNEY positional: a journey id or exact name. */
+function journeyArgument<T>(y: Argv<T>, describe = 'Journey id or exact name') {
+  return y.positional('journey', { type: 'string', demandOption: true, describe });
+}
+
+function transitionOptions(y: JourneysArgv, what: string) {
+  return journeyArgument(y)
     .option('timeout', { type: 'number', default: 600, describe: `Seconds to wait for the journey to ${what}; on timeout exit 1 with the last state` })
     .option('wait', { type: 'boolean', default: true, describe: 'Wait until done (--no-wait returns after the status change was requested)' })
     .option('poll-interval', { type: 'number', default: 2, describe: 'Seconds between two status reads' });
 }
+
+// ---------------------------------------------------------------------------------------------- list
+
+const listBuilder = (y: JourneysArgv) =>
+  y
+    .option('status', { type: 'string', describe: 'Only this status (Draft, GoingLive, Live, Stopping, Stopped, Expired, Error, or its code)' })
+    .option('name', { type: 'string', describe: 'Only names containing this text' })
+    .option('modified-since', { type: 'string', describe: 'Only journeys modified at or after this ISO date' })
+    .option('owner', { type: 'string', describe: 'Only journeys owned by this user or team id' })
+    .option('top', { type: 'number', describe: 'At most this many journeys' })
+    .example('$0 journeys list', 'Every journey, as a table')
+    .example('$0 journeys list --status Live --format json', 'Live journeys as JSON');
+
+async function list(argv: ArgsOf<typeof listBuilder>): Promise<CommandResult<Record<string, unknown>[]>> {
+  const status = argv.status === undefined ? undefined : parseStatus(argv.status);
+  const rows = await withJourneys(
+    argv,
+    async (journeys) => {
+      const out: Record<string, unknown>[] = [];
+      for await (const record of journeys.list({
+        ...(status === undefined ? {} : { status }),
+        ...(argv.name ? { name: argv.name } : {}),
+        ...(argv['modified-since'] ? { modifiedSince: argv['modified-since'] } : {}),
+        ...(argv.owner ? { ownerId: argv.owner } : {}),
+      })) {
+        out.push(listRow(record));
+        if (argv.top !== undefined && out.length >= argv.top) break;
+      }
+      return out;
+    },
+    { readOnly: true },
+  );
+  return rowsResult(rows, LIST_COLUMNS);
+}
+
+// ----------------------------------------------------------------------------------------------- get
+
+const getBuilder = (y: JourneysArgv) =>
+  journeyArgument(y)
+    .option('definition', { type: 'boolean', default: false, describe: 'Include the workflow definition (json/yaml)' })
+    .example('$0 journeys get "Welcome series (draft)"', 'By name')
+    .example('$0 journeys get 6628bbf7-3b1b-e911-a9b7-000d3a1e6adc --format json --definition', 'By id, with its definition');
+
+async function get(argv: ArgsOf<typeof getBuilder>): Promise<CommandResult<Record<string, unknown>>> {
+  const details = await withJourneys(argv, async (journeys) => journeyDetails(await journeys.get(await resolveJourneyId(journeys, argv.journey)), argv.definition), { readOnly: true });
+  return { data: details, text: keyValueTable };
+}
+
+// -------------------------------------------------------------------------------------------- create
+
+const createBuilder = (y: JourneysArgv) =>
+  y
+    .positional('file', { type: 'string', demandOption: true, describe: 'Journey spec (YAML/JSON), record JSON, definition JSON, or export folder' })
+    .option('name', { type: 'string', describe: 'Name of the new journey (overrides the document)' })
+    .example('$0 journeys create samples/specs/welcome.yaml', 'From a spec; names are resolved in the target')
+    .example('$0 journeys create definition.json --name "My journey"', 'From a bare definition');
+
+async function create(argv: ArgsOf<typeof createBuilder>): Promise<CommandResult<Record<string, unknown>>> {
+  const document = await loadJourneyDocument(argv.file);
+  const created = await withJourneys(argv, async (journeys) => {
+    const resolved = await resolveNames(journeys.client, { ...document, file: document.file });
+    const fields = Object.assign(Object.create(null) as Record<string, unknown>, resolved.fields);
+    if (argv.name) fields[A.name] = argv.name;
+    if (typeof fields[A.name] !== 'string' || fields[A.name] === '') {
+      throw new InputError('the journey has no name', { file: argv.file, pointer: `/${A.name}` }, { hint: 'pass --name, or set msdyncrm_name in the document' });
+    }
+    return journeys.create({ fields, definition: resolved.definition, ...(document.designerState ? { designerState: document.designerState } : {}) });
+  });
+  return { data: listRow(created), text: () => `created ${JSON.stringify(created.name)} (${created.id}), ${statusLabel(created.statusCode)}` };
+}
+
+// --------------------------------------------------------------------------------------------- apply
+
+const applyBuilder = (y: JourneysArgv) =>
+  y
+    .positional('files', { type: 'string', array: true, demandOption: true, describe: 'Specs, record files, definitions or export folders' })
+    .option('id', { type: 'string', describe: 'Update (or create) this journey id instead of matching by name (one file only)' })
+    .option('restart-live', { type: 'boolean', default: false, describe: 'Allow changing a Live journey: stop it, edit, go live again' })
+    .option('dry-run', { type: 'boolean', default: false, describe: 'Show what would change, write nothing' })
+    .option('timeout', { type: 'number', default: 600, describe: 'Seconds to wait for each stop/go-live of a restart' })
+    .example('$0 journeys apply journeys/*.yaml', 'Create or update every spec')
+    .example('$0 journeys apply welcome.yaml --dry-run', 'Show the changes only');
+
+const APPLY_COLUMNS: Column<{ action: string; dryRun?: boolean; id: string; file: string; changes: readonly string[] }>[] = [
+  { header: 'ACTION', value: (r) => (r.dryRun && r.action !== 'unchanged' ? `would be ${r.action}` : r.action) },
+  { header: 'ID', value: (r) => r.id },
+  { header: 'FILE', value: (r) => r.file },
+  { header: 'CHANGES', value: (r) => r.changes.join(', ') },
+];
+
+async function apply(argv: ArgsOf<typeof applyBuilder>) {
+  if (argv.id !== undefined && argv.files.length > 1) throw new InputError('--id names one journey; pass one file with it', {}, { hint: 'drop --id to match each file by name' });
+  const documents: JourneyDocument[] = [];
+  for (const file of argv.files) documents.push(await loadJourneyDocument(file));
+  const results = await withJourneys(argv, (journeys) =>
+    eachWithProgress(documents, { title: 'apply', quiet: argv.quiet || documents.length < 2, color: argv.color }, async (document, index) => {
+      const result = await applyJourney(journeys, document, {
+        ...(argv.id === undefined ? {} : { id: argv.id }),
+        restartLive: argv['restart-live'],
+        dryRun: argv['dry-run'],
+        timeoutInMs: Math.round(argv.timeout * 1000),
+      });
+      return {
+        row: { file: document.file, ...result, ...(argv['dry-run'] ? { dryRun: true } : {}) },
+        label: document.file,
+        line: `applied ${index + 1}/${documents.length}: ${document.file}`,
+      };
+    }),
+  );
+  return rowsResult(results, APPLY_COLUMNS);
+}
+
+// -------------------------------------------------------------------------------------------- delete
+
+const deleteBuilder = (y: JourneysArgv) => journeyArgument(y).example('$0 journeys delete "Old test journey"', 'By name');
+
+async function remove(argv: ArgsOf<typeof deleteBuilder>): Promise<CommandResult<{ id: string; deleted: true }>> {
+  const id = await withJourneys(argv, async (journeys) => {
+    const key = await resolveJourneyId(journeys, argv.journey);
+    await journeys.delete(key);
+    return key;
+  });
+  return { data: { id, deleted: true }, text: () => `deleted ${id}` };
+}
+
+// ----------------------------------------------------------------------------------- go-live and stop
+
+const goLiveBuilder = (y: JourneysArgv) =>
+  transitionOptions(y, 'become Live')
+    .option('skip-online-validation', { type: 'boolean', default: false, describe: 'Do not run msdyncrm_CustomerJourneyValidate first' })
+    .example('$0 journeys go-live "Welcome series (draft)"', 'Validate, go live, wait up to 10 minutes')
+    .example('$0 journeys go-live 6628bbf7-3b1b-e911-a9b7-000d3a1e6adc --timeout 60 --format json', 'Wait a minute; the last state as JSON');
+
+const stopBuilder = (y: JourneysArgv) => transitionOptions(y, 'stop').example('$0 journeys stop "Monthly newsletter"', 'Stop and wait');
+
+// ------------------------------------------------------------------------------------------ validate
+
+const validateBuilder = (y: JourneysArgv) =>
+  journeyArgument(y, 'Journey id or exact name (files: journeyctl validate --online)').example('$0 journeys validate "Welcome series (draft)"', 'Findings as a table; exit 1 on errors');
+
+async function validate(argv: ArgsOf<typeof validateBuilder>): Promise<AnyCommandResult> {
+  const result = await withJourneys(argv, async (journeys) => journeys.validate(await resolveJourneyId(journeys, argv.journey)), { readOnly: true });
+  const failed = result.findings.some((f) => f.severity === 'error');
+  return {
+    data: result,
+    text: () => [`result: ${result.result}`, ...(result.findings.length > 0 ? [renderTable(result.findings, FINDING_COLUMNS)] : [])].join('\n'),
+    exitCode: failed ? ExitCode.Failure : ExitCode.Success,
+  };
+}
+
+// -------------------------------------------------------------------------------------------- export
+
+const exportBuilder = (y: JourneysArgv) =>
+  y
+    .positional('journeys', { type: 'string', array: true, default: [], describe: 'Journey ids or exact names' })
+    .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'Directory to write the journey folders into' })
+    .option('all', { type: 'boolean', default: false, describe: 'Export every journey (with --status: every journey in that status)' })
+    .option('status', { type: 'string', describe: 'With --all: only this status' })
+    .example('$0 journeys export --all --out journeys/', 'Every journey, one folder each')
+    .example('$0 journeys export "Welcome series (draft)" --out exported/', 'One journey');
+
+const EXPORT_COLUMNS: Column<{ id: string; folder: string }>[] = [
+  { header: 'ID', value: (r) => r.id },
+  { header: 'FOLDER', value: (r) => r.folder },
+];
+
+async function exportJourneys(argv: ArgsOf<typeof exportBuilder>) {
+  if (!argv.all && argv.journeys.length === 0) throw new InputError('name the journeys to export, or pass --all', {}, { hint: 'e.g. journeyctl journeys export --all --out journeys/' });
+  const status = argv.status === undefined ? undefined : parseStatus(argv.status);
+  const rows = await withJourneys(
+    argv,
+    async (journeys) => {
+      const ids: string[] = [];
+      for (const reference of argv.journeys) ids.push(await resolveJourneyId(journeys, reference));
+      if (argv.all) for await (const record of journeys.list(status === undefined ? {} : { status })) if (record.id && !ids.includes(record.id)) ids.push(record.id);
+      return eachWithProgress(ids, { title: 'export', quiet: argv.quiet, color: argv.color }, async (id, index) => {
+        const written = await exportJourney(journeys.client, id, resolve(argv.out));
+        return {
+          row: { id, folder: written.folder, files: written.files.map((f) => ({ path: f.path, sha256: f.sha256, bytes: f.bytes })) },
+          label: id,
+          line: `exported ${index + 1}/${ids.length}: ${written.folder}`,
+        };
+      });
+    },
+    { readOnly: true },
+  );
+  return rowsResult(rows, EXPORT_COLUMNS);
+}
+
+// -------------------------------------------------------------------------------------------- import
+
+const importBuilder = (y: JourneysArgv) =>
+  y
+    .positional('folders', { type: 'string', array: true, demandOption: true, describe: 'Export folders, or folders holding them' })
+    .option('dry-run', { type: 'boolean', default: false, describe: 'Print the plan (actions and reference mapping), write nothing' })
+    .example('$0 journeys import journeys/ --dry-run', 'What would be created, updated and remapped')
+    .example('$0 journeys import journeys/ --url https://contoso-test.crm4.dynamics.com', 'Into another environment');
+
+async function importFolders(argv: ArgsOf<typeof importBuilder>): Promise<AnyCommandResult> {
+  const folders = await exportFolders(argv.folders);
+  const result = await withJourneys(argv, (journeys) => importJourneys(journeys.client, folders, { dryRun: argv['dry-run'] }), { readOnly: argv['dry-run'] });
+  const missing = result.dryRun && result.plans.some((p) => p.references.some((r) => r.targetId === undefined));
+  return {
+    data: result,
+    text: () => planLines(result.plans, result.dryRun),
+    ...(missing ? { notices: ['error: some referenced records are missing in the target (MISSING above); an import would be refused'], exitCode: ExitCode.Failure } : {}),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------- diff
+
+const diffBuilder = (y: JourneysArgv) =>
+  y
+    .positional('a', { type: 'string', demandOption: true, describe: 'Before: a file, an export folder, or a journey id/name' })
+    .positional('b', { type: 'string', demandOption: true, describe: 'After: likewise' })
+    .example('$0 journeys diff exported/welcome-1a2b3c4d "Welcome series (draft)"', 'Local export against the environment')
+    .example('$0 journeys diff old/definition.json new/definition.json', 'Two files, no connection needed');
+
+async function diff(argv: ArgsOf<typeof diffBuilder>): Promise<AnyCommandResult> {
+  let connection: Connection | undefined;
+  let journeys: JourneyClient | undefined;
+  const remote = async () => {
+    if (!journeys) {
+      connection = await openConnection(argv, { readOnly: true });
+      journeys = new JourneyClient(connection.client);
+    }
+    return journeys;
+  };
+  let difference: JourneyDiff;
+  try {
+    difference = diffJourneys(await diffSide(argv.a, remote), await diffSide(argv.b, remote));
+  } finally {
+    await (connection as Connection | undefined)?.close();
+  }
+  const same = isSameJourney(difference);
+  return {
+    data: { same, ...difference },
+    text: () => (same ? 'no differences' : formatJourneyDiff(difference).join('\n')),
+    exitCode: same ? ExitCode.Success : ExitCode.Failure,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
 
 /** Register `journeyctl journeys …`. */
 export default function register(cli: Argv<GlobalArgs>): Argv<GlobalArgs> {
@@ -332,263 +584,27 @@ export default function register(cli: Argv<GlobalArgs>): Argv<GlobalArgs> {
     'journeys',
     'Customer journeys as code: list, get, create, apply, delete, go-live, stop, validate, export, import, diff',
     (yargs) =>
-      withFormatOption(withConnectionOptions(yargs))
-        .command(
-          'list',
-          'List journeys, filtered on the server',
-          (y) =>
-            y
-              .option('status', { type: 'string', describe: 'Only this status (Draft, GoingLive, Live, Stopping, Stopped, Expired, Error, or its code)' })
-              .option('name', { type: 'string', describe: 'Only names containing this text' })
-              .option('modified-since', { type: 'string', describe: 'Only journeys modified at or after this ISO date' })
-              .option('owner', { type: 'string', describe: 'Only journeys owned by this user or team id' })
-              .option('top', { type: 'number', describe: 'At most this many journeys' })
-              .example('$0 journeys list', 'Every journey, as a table')
-              .example('$0 journeys list --status Live --format json', 'Live journeys as JSON'),
-          async (argv) => {
-            const status = argv.status === undefined ? undefined : parseStatus(argv.status);
-            const rows = await withJourneys(
-              argv,
-              async (journeys) => {
-                const out: Record<string, unknown>[] = [];
-                for await (const record of journeys.list({
-                  ...(status === undefined ? {} : { status }),
-                  ...(argv.name ? { name: argv.name } : {}),
-                  ...(argv['modified-since'] ? { modifiedSince: argv['modified-since'] } : {}),
-                  ...(argv.owner ? { ownerId: argv.owner } : {}),
-                })) {
-                  out.push(listRow(record));
-                  if (argv.top !== undefined && out.length >= argv.top) break;
-                }
-                return out;
-              },
-              { readOnly: true },
-            );
-            writeOut(renderRows(rows, argv.format, LIST_COLUMNS));
-          },
-        )
-        .command(
-          'get <journey>',
-          'Show one journey: status, dates, tiles and references',
-          (y) =>
-            y
-              .positional('journey', { type: 'string', demandOption: true, describe: 'Journey id or exact name' })
-              .option('definition', { type: 'boolean', default: false, describe: 'Include the workflow definition (json/yaml)' })
-              .example('$0 journeys get "Welcome series (draft)"', 'By name')
-              .example('$0 journeys get 6628bbf7-3b1b-e911-a9b7-000d3a1e6adc --format json --definition', 'By id, with its definition'),
-          async (argv) => {
-            const details = await withJourneys(
-              argv,
-              async (journeys) => journeyDetails(await journeys.get(await resolveJourneyId(journeys, argv.journey)), argv.definition),
-              { readOnly: true },
-            );
-            print(argv.format, details, () => keyValueTable(details));
-          },
-        )
-        .command(
-          'create <file>',
-          'Create a Draft journey from a spec, record file, definition or export folder',
-          (y) =>
-            y
-              .positional('file', { type: 'string', demandOption: true, describe: 'Journey spec (YAML/JSON), record JSON, definition JSON, or export folder' })
-              .option('name', { type: 'string', describe: 'Name of the new journey (overrides the document)' })
-              .example('$0 journeys create samples/specs/welcome.yaml', 'From a spec; names are resolved in the target')
-              .example('$0 journeys create definition.json --name "My journey"', 'From a bare definition'),
-          async (argv) => {
-            const document = await loadJourneyDocument(argv.file);
-            const created = await withJourneys(argv, async (journeys) => {
-              const resolved = await resolveNames(journeys.client, { ...document, file: document.file });
-              const fields = Object.assign(Object.create(null) as Record<string, unknown>, resolved.fields);
-              if (argv.name) fields[A.name] = argv.name;
-              if (typeof fields[A.name] !== 'string' || fields[A.name] === '') {
-                throw new InputError('the journey has no name', { file: argv.file, pointer: `/${A.name}` }, { hint: 'pass --name, or set msdyncrm_name in the document' });
-              }
-              return journeys.create({ fields, definition: resolved.definition, ...(document.designerState ? { designerState: document.designerState } : {}) });
-            });
-            const row = listRow(created);
-            print(argv.format, row, () => `created ${JSON.stringify(created.name)} (${created.id}), ${statusLabel(created.statusCode)}`);
-          },
-        )
-        .command(
-          'apply <files..>',
-          'Create or update journeys from files, idempotently (a second apply writes nothing)',
-          (y) =>
-            y
-              .positional('files', { type: 'string', array: true, demandOption: true, describe: 'Specs, record files, definitions or export folders' })
-              .option('id', { type: 'string', describe: 'Update (or create) this journey id instead of matching by name (one file only)' })
-              .option('restart-live', { type: 'boolean', default: false, describe: 'Allow changing a Live journey: stop it, edit, go live again' })
-              .option('dry-run', { type: 'boolean', default: false, describe: 'Show what would change, write nothing' })
-              .option('timeout', { type: 'number', default: 600, describe: 'Seconds to wait for each stop/go-live of a restart' })
-              .example('$0 journeys apply journeys/*.yaml', 'Create or update every spec')
-              .example('$0 journeys apply welcome.yaml --dry-run', 'Show the changes only'),
-          async (argv) => {
-            if (argv.id !== undefined && argv.files.length > 1) throw new InputError('--id names one journey; pass one file with it', {}, { hint: 'drop --id to match each file by name' });
-            const documents: JourneyDocument[] = [];
-            for (const file of argv.files) documents.push(await loadJourneyDocument(file));
-            const results = await withJourneys(argv, async (journeys) => {
-              const out: Record<string, unknown>[] = [];
-              const progress = createProgress({ title: 'apply', quiet: argv.quiet || documents.length < 2, color: argv.color });
-              try {
-                for (const [index, document] of documents.entries()) {
-                  const result = await applyJourney(journeys, document, {
-                    ...(argv.id === undefined ? {} : { id: argv.id }),
-                    restartLive: argv['restart-live'],
-                    dryRun: argv['dry-run'],
-                    timeoutInMs: Math.round(argv.timeout * 1000),
-                  });
-                  out.push({ file: document.file, ...result, ...(argv['dry-run'] ? { dryRun: true } : {}) });
-                  progress.update(index + 1, documents.length, document.file, `applied ${index + 1}/${documents.length}: ${document.file}`);
-                }
-              } finally {
-                progress.stop();
-              }
-              return out;
-            });
-            writeOut(
-              renderRows(results, argv.format, [
-                { header: 'ACTION', value: (r) => (r.dryRun && r.action !== 'unchanged' ? `would be ${r.action}` : r.action) },
-                { header: 'ID', value: (r) => r.id },
-                { header: 'FILE', value: (r) => r.file },
-                { header: 'CHANGES', value: (r) => (r.changes as string[]).join(', ') },
-              ]),
-            );
-          },
-        )
-        .command(
-          'delete <journey>',
-          'Delete a journey (the service refuses while it is Live)',
-          (y) =>
-            y
-              .positional('journey', { type: 'string', demandOption: true, describe: 'Journey id or exact name' })
-              .example('$0 journeys delete "Old test journey"', 'By name'),
-          async (argv) => {
-            const id = await withJourneys(argv, async (journeys) => {
-              const key = await resolveJourneyId(journeys, argv.journey);
-              await journeys.delete(key);
-              return key;
-            });
-            print(argv.format, { id, deleted: true }, () => `deleted ${id}`);
-          },
-        )
+      journeysOptions(yargs)
+        .command('list', 'List journeys, filtered on the server', listBuilder, handle('journeys list', list))
+        .command('get <journey>', 'Show one journey: status, dates, tiles and references', getBuilder, handle('journeys get', get))
+        .command('create <file>', 'Create a Draft journey from a spec, record file, definition or export folder', createBuilder, handle('journeys create', create))
+        .command('apply <files..>', 'Create or update journeys from files, idempotently (a second apply writes nothing)', applyBuilder, handle('journeys apply', apply))
+        .command('delete <journey>', 'Delete a journey (the service refuses while it is Live)', deleteBuilder, handle('journeys delete', remove))
         .command(
           'go-live <journey>',
           'Take a journey live: offline and online checks, Going live, then wait for Live',
-          (y) =>
-            transitionOptions(y, 'become Live')
-              .option('skip-online-validation', { type: 'boolean', default: false, describe: 'Do not run msdyncrm_CustomerJourneyValidate first' })
-              .example('$0 journeys go-live "Welcome series (draft)"', 'Validate, go live, wait up to 10 minutes')
-              .example('$0 journeys go-live 6628bbf7-3b1b-e911-a9b7-000d3a1e6adc --timeout 60 --format json', 'Wait a minute; the last state as JSON'),
-          async (argv) => emit(await runTransition(argv, 'goLive'), argv.format),
+          goLiveBuilder,
+          handle('journeys go-live', (argv) => runTransition(argv, 'goLive')),
         )
-        .command(
-          'stop <journey>',
-          'Stop a Live journey and wait for Stopped',
-          (y) => transitionOptions(y, 'stop').example('$0 journeys stop "Monthly newsletter"', 'Stop and wait'),
-          async (argv) => emit(await runTransition(argv, 'stop'), argv.format),
-        )
-        .command(
-          'validate <journey>',
-          "Run the server's error check (msdyncrm_CustomerJourneyValidate) on a stored journey",
-          (y) =>
-            y
-              .positional('journey', { type: 'string', demandOption: true, describe: 'Journey id or exact name (files: journeyctl validate --online)' })
-              .example('$0 journeys validate "Welcome series (draft)"', 'Findings as a table; exit 1 on errors'),
-          async (argv) => {
-            const result = await withJourneys(argv, async (journeys) => journeys.validate(await resolveJourneyId(journeys, argv.journey)), { readOnly: true });
-            const failed = result.findings.some((f) => f.severity === 'error');
-            print(argv.format, result, (r) => [`result: ${r.result}`, ...(r.findings.length > 0 ? [renderRows(r.findings, 'table', FINDING_COLUMNS)] : [])].join('\n'), failed ? ExitCode.Failure : undefined);
-          },
-        )
-        .command(
-          'export [journeys..]',
-          'Write journeys as folders of files (journey.json, definition.json, designer-state.json)',
-          (y) =>
-            y
-              .positional('journeys', { type: 'string', array: true, default: [], describe: 'Journey ids or exact names' })
-              .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'Directory to write the journey folders into' })
-              .option('all', { type: 'boolean', default: false, describe: 'Export every journey (with --status: every journey in that status)' })
-              .option('status', { type: 'string', describe: 'With --all: only this status' })
-              .example('$0 journeys export --all --out journeys/', 'Every journey, one folder each')
-              .example('$0 journeys export "Welcome series (draft)" --out exported/', 'One journey'),
-          async (argv) => {
-            if (!argv.all && argv.journeys.length === 0) throw new InputError('name the journeys to export, or pass --all', {}, { hint: 'e.g. journeyctl journeys export --all --out journeys/' });
-            const status = argv.status === undefined ? undefined : parseStatus(argv.status);
-            const rows = await withJourneys(
-              argv,
-              async (journeys) => {
-                const ids: string[] = [];
-                for (const reference of argv.journeys) ids.push(await resolveJourneyId(journeys, reference));
-                if (argv.all) for await (const record of journeys.list(status === undefined ? {} : { status })) if (record.id && !ids.includes(record.id)) ids.push(record.id);
-                const out: Record<string, unknown>[] = [];
-                const progress = createProgress({ title: 'export', quiet: argv.quiet, color: argv.color });
-                try {
-                  for (const [index, id] of ids.entries()) {
-                    const written = await exportJourney(journeys.client, id, resolve(argv.out));
-                    out.push({ id, folder: written.folder, files: written.files.map((f) => ({ path: f.path, sha256: f.sha256, bytes: f.bytes })) });
-                    progress.update(index + 1, ids.length, id, `exported ${index + 1}/${ids.length}: ${written.folder}`);
-                  }
-                } finally {
-                  progress.stop();
-                }
-                return out;
-              },
-              { readOnly: true },
-            );
-            writeOut(
-              renderRows(rows, argv.format, [
-                { header: 'ID', value: (r) => r.id },
-                { header: 'FOLDER', value: (r) => r.folder },
-              ]),
-            );
-          },
-        )
-        .command(
-          'import <folders..>',
-          'Create or update journeys from export folders, remapping references by name',
-          (y) =>
-            y
-              .positional('folders', { type: 'string', array: true, demandOption: true, describe: 'Export folders, or folders holding them' })
-              .option('dry-run', { type: 'boolean', default: false, describe: 'Print the plan (actions and reference mapping), write nothing' })
-              .example('$0 journeys import journeys/ --dry-run', 'What would be created, updated and remapped')
-              .example('$0 journeys import journeys/ --url https://contoso-test.crm4.dynamics.com', 'Into another environment'),
-          async (argv) => {
-            const folders = await exportFolders(argv.folders);
-            const result = await withJourneys(argv, (journeys) => importJourneys(journeys.client, folders, { dryRun: argv['dry-run'] }), { readOnly: argv['dry-run'] });
-            print(argv.format, result, () => planLines(result.plans, result.dryRun));
-            if (result.dryRun && result.plans.some((p) => p.references.some((r) => r.targetId === undefined))) {
-              writeErr('error: some referenced records are missing in the target (MISSING above); an import would be refused');
-              throw new ExitError(ExitCode.Failure);
-            }
-          },
-        )
+        .command('stop <journey>', 'Stop a Live journey and wait for Stopped', stopBuilder, handle('journeys stop', (argv) => runTransition(argv, 'stop')))
+        .command('validate <journey>', "Run the server's error check (msdyncrm_CustomerJourneyValidate) on a stored journey", validateBuilder, handle('journeys validate', validate))
+        .command('export [journeys..]', 'Write journeys as folders of files (journey.json, definition.json, designer-state.json)', exportBuilder, handle('journeys export', exportJourneys))
+        .command('import <folders..>', 'Create or update journeys from export folders, remapping references by name', importBuilder, handle('journeys import', importFolders))
         .command(
           'diff <a> <b>',
           'Compare two journeys (files, export folders, ids or names) tile by tile; exit 1 when they differ',
-          (y) =>
-            y
-              .positional('a', { type: 'string', demandOption: true, describe: 'Before: a file, an export folder, or a journey id/name' })
-              .positional('b', { type: 'string', demandOption: true, describe: 'After: likewise' })
-              .example('$0 journeys diff exported/welcome-1a2b3c4d "Welcome series (draft)"', 'Local export against the environment')
-              .example('$0 journeys diff old/definition.json new/definition.json', 'Two files, no connection needed'),
-          async (argv) => {
-            let connection: Connection | undefined;
-            let journeys: JourneyClient | undefined;
-            const remote = async () => {
-              if (!journeys) {
-                connection = await openConnection(argv, { readOnly: true });
-                journeys = new JourneyClient(connection.client);
-              }
-              return journeys;
-            };
-            let diff: JourneyDiff;
-            try {
-              diff = diffJourneys(await diffSide(argv.a, remote), await diffSide(argv.b, remote));
-            } finally {
-              await (connection as Connection | undefined)?.close();
-            }
-            const same = isSameJourney(diff);
-            print(argv.format, { same, ...diff }, () => (same ? 'no differences' : formatJourneyDiff(diff).join('\n')), same ? undefined : ExitCode.Failure);
-          },
+          diffBuilder,
+          handle('journeys diff', diff),
         )
         .demandCommand(1, `Name a journeys subcommand: ${JOURNEYS_SUBCOMMANDS.join(', ')}.`)
         .example('$0 journeys list --status Live', 'Live journeys')

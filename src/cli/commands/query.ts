@@ -10,8 +10,8 @@
 import type { Argv } from 'yargs';
 import { describeLocation, type InputError } from '../../errors.js';
 import { queryFiles, type QueryFileResult } from '../../validation/query.js';
-import { writeErr, writeOut } from '../context.js';
-import { ExitCode, ExitError } from '../exit.js';
+import { ExitCode } from '../exit.js';
+import type { CommandResult } from '../render.js';
 import { withStdin } from '../validateInputs.js';
 import { handle, type ArgsOf, type GlobalArgs } from '../command.js';
 
@@ -29,16 +29,18 @@ export const builder = (command: Argv<GlobalArgs>) =>
     .option('format', { alias: 'f', type: 'string', choices: ['json', 'text'] as const, default: 'text' as const, describe: 'Output format' })
     .example("$0 query '$[*].ActivityTypeId' journeys/", 'List the tile types of every journey');
 
-/** Text streams a line per match as files are read; json prints one array at the end. */
-export const handler = handle('query', async (argv: ArgsOf<typeof builder>) => {
-  const matched: { path: string; matches: unknown[] }[] = [];
+/** Every document's matches, printed once all are read; documents that could not be read are named on stderr (exit 2). */
+export const handler = handle('query', async (argv: ArgsOf<typeof builder>): Promise<CommandResult<QueryFileResult[]>> => {
+  const matched: QueryFileResult[] = [];
   const errors: InputError[] = [];
   for await (const result of queryFiles(argv.jsonpath, withStdin(argv.paths))) {
     if ('error' in result) errors.push(result.error);
-    else if (argv.format === 'json') matched.push(result);
-    else process.stdout.write(formatQueryText(result));
+    else matched.push(result);
   }
-  if (argv.format === 'json') writeOut(JSON.stringify(matched, null, 2));
-  for (const error of errors) writeErr(`error: ${error.message} (${describeLocation(error.location)})`);
-  if (errors.length > 0) throw new ExitError(ExitCode.Usage);
+  return {
+    data: matched,
+    text: (results) => results.map(formatQueryText).join(''),
+    notices: errors.map((error) => `error: ${error.message} (${describeLocation(error.location)})`),
+    exitCode: errors.length > 0 ? ExitCode.Usage : ExitCode.Success,
+  };
 });
