@@ -227,10 +227,10 @@ describe('what loading costs', () => {
     expect(rootHelp.ran.code, rootHelp.ran.stderr).toBe(0);
     expect(rootHelp.ran.stdout).toContain('journeyctl <command> [options]');
     expect([...rootHelp.packages]).toEqual([]);
-    const help = await packagesLoaded(dir, preload, [cli, 'validate', '--help']);
+    const help = await packagesLoaded(dir, preload, [cli, 'definition', '--help']);
     expect(help.ran.code, help.ran.stderr).toBe(0);
     expect(help.packages.has('yargs')).toBe(true);
-    // validate reads YAML documents, so yaml may load with its module; nothing of the client,
+    // definition reads YAML documents, so yaml may load with its module; nothing of the client,
     // the emulator, the schemas or the query language does.
     for (const name of ['axios', 'better-sqlite3', 'ajv', 'fast-xml-parser', 'jsonpath-plus', '@azure/identity', '@microsoft/microsoft-graph-client']) {
       expect([...help.packages], name).not.toContain(name);
