@@ -14,9 +14,8 @@ import { graphDirectory, REPORT_FORMATS, runAudit, type AuditOutcome, type Audit
 import { createCredential } from '../../dataverse/credentials.js';
 import { credentialTokenProvider } from '../../dataverse/index.js';
 import { InputError, OperationFailedError } from '../../errors.js';
-import { openConnection, withConnectionOptions } from '../connection.js';
-import { handle, type ArgsOf, type GlobalArgs } from '../command.js';
-import { emit } from '../render.js';
+import { withConnectionOptions } from '../connection.js';
+import { handle, withConnection, type ArgsOf, type GlobalArgs } from '../command.js';
 import { createProgress } from '../progress.js';
 
 function toolVersion(): string {
@@ -132,53 +131,54 @@ export function auditOutputFormat(value: string): (typeof AUDIT_OUTPUT_FORMATS)[
 
 /** Runs the audit: reports in --out, the summary on stdout. */
 export const handler = handle('audit', async (args: ArgsOf<typeof builder>) => {
-  const output = auditOutputFormat(args.format);
+  // Checked before the audit starts; handle() prints the summary in this (valid) format.
+  auditOutputFormat(args.format);
   const formats = parseFormats(args.report);
   const pageSize = args['page-size'];
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 5000) {
     throw new InputError(`--page-size must be a whole number from 1 to 5000, not ${String(pageSize)}`, {}, { hint: 'e.g. --page-size 200' });
   }
-  const connection = await openConnection(args, { readOnly: true });
-  const progress = createProgress({ title: 'audit', quiet: args.quiet, color: args.color });
-  const controller = new AbortController();
-  const onSignal = () => controller.abort(new Error('interrupted'));
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
-    const directory = args['resolve-owners']
-      ? await directoryFor(args['graph-url'] ?? (connection.emulator ? connection.emulator.url : 'https://graph.microsoft.com'))
-      : undefined;
-    let outcome: AuditOutcome;
+  return withConnection(args, { readOnly: true }, async (connection) => {
+    const progress = createProgress({ title: 'audit', quiet: args.quiet, color: args.color });
+    const controller = new AbortController();
+    const onSignal = () => controller.abort(new Error('interrupted'));
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
     try {
-      outcome = await runAudit(connection.client, {
-        outDir: resolve(args.out),
-        formats,
-        resume: args.resume,
-        pageSize,
-        ...(args.archive ? { archiveDir: resolve(args.archive) } : {}),
-        ...(directory ? { directory } : {}),
-        sourceUrl: connection.target.url,
-        toolVersion: toolVersion(),
-        abortSignal: controller.signal,
-        onProgress: (event) => {
-          if (event.phase === 'journeys') progress.update(event.journeys, event.journeys, `journeys, ${event.pages} pages`, progressLine(event));
-          else progress.step(progressLine(event));
-        },
-      });
-    } catch (error) {
-      progress.stop();
-      if (controller.signal.aborted) {
-        throw new OperationFailedError('The audit was interrupted', { hint: `run it again with --resume --out ${args.out} to continue`, cause: error });
+      const directory = args['resolve-owners']
+        ? await directoryFor(args['graph-url'] ?? (connection.emulator ? connection.emulator.url : 'https://graph.microsoft.com'))
+        : undefined;
+      let outcome: AuditOutcome;
+      try {
+        outcome = await runAudit(connection.client, {
+          outDir: resolve(args.out),
+          formats,
+          resume: args.resume,
+          pageSize,
+          ...(args.archive ? { archiveDir: resolve(args.archive) } : {}),
+          ...(directory ? { directory } : {}),
+          sourceUrl: connection.target.url,
+          toolVersion: toolVersion(),
+          abortSignal: controller.signal,
+          onProgress: (event) => {
+            if (event.phase === 'journeys') progress.update(event.journeys, event.journeys, `journeys, ${event.pages} pages`, progressLine(event));
+            else progress.step(progressLine(event));
+          },
+        });
+      } catch (error) {
+        progress.stop();
+        if (controller.signal.aborted) {
+          throw new OperationFailedError('The audit was interrupted', { hint: `run it again with --resume --out ${args.out} to continue`, cause: error });
+        }
+        throw error;
       }
-      throw error;
+      progress.stop();
+      return { data: auditSummaryData(outcome), text: () => summaryText(outcome) };
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
     }
-    progress.stop();
-    emit({ data: auditSummaryData(outcome), text: () => summaryText(outcome) }, output);
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    await connection.close();
-  }
+  });
 });
 
 /** The `--format json` summary: the audit summary, the report files and the archive. */

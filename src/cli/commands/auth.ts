@@ -8,7 +8,7 @@ import { InputError } from '../../errors.js';
 import { handle, type GlobalArgs } from '../command.js';
 import { AUTH_MODES } from '../config.js';
 import { writeErr } from '../context.js';
-import { emit, renderTable, withFormatOption } from '../render.js';
+import { renderTable, withFormatOption } from '../render.js';
 import { checkConnection, readSavedConnections, writeSavedConnections, type SavedConnection } from '../savedConnections.js';
 
 /** `auth list` rows. */
@@ -72,23 +72,20 @@ export const builder = (auth: Argv<GlobalArgs>) =>
       handle('auth list', (argv) => {
         const data = readSavedConnections();
         const rows: ConnectionRow[] = data.connections.map((c) => ({ ...c, selected: c.name === data.selected }));
-        emit(
-          {
-            data: rows,
-            text: (r) =>
-              r.length === 0
-                ? 'no saved connections (journeyctl auth create)'
-                : renderTable(r, [
-                    { header: '', value: (c) => (c.selected ? '*' : '') },
-                    { header: 'NAME', value: (c) => c.name },
-                    { header: 'URL', value: (c) => c.url },
-                    { header: 'AUTH', value: (c) => c.auth },
-                    { header: 'TENANT', value: (c) => c.tenantId ?? '' },
-                    { header: 'CLIENT ID', value: (c) => (c.clientIds ?? (c.clientId ? [c.clientId] : [])).join(', ') },
-                  ]),
-          },
-          argv.format,
-        );
+        return {
+          data: rows,
+          text: (r: ConnectionRow[]) =>
+            r.length === 0
+              ? 'no saved connections (journeyctl auth create)'
+              : renderTable(r, [
+                  { header: '', value: (c) => (c.selected ? '*' : '') },
+                  { header: 'NAME', value: (c) => c.name },
+                  { header: 'URL', value: (c) => c.url },
+                  { header: 'AUTH', value: (c) => c.auth },
+                  { header: 'TENANT', value: (c) => c.tenantId ?? '' },
+                  { header: 'CLIENT ID', value: (c) => (c.clientIds ?? (c.clientId ? [c.clientId] : [])).join(', ') },
+                ]),
+        };
       }),
     )
     .command(
