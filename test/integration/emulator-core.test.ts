@@ -16,7 +16,10 @@ let call: ReturnType<typeof webApi>;
 const logged: string[] = [];
 const seen: { before: WriteChange[]; after: WriteChange[] } = { before: [], after: [] };
 
-/** A plugin that records hooks, refuses a magic name and answers /v1.0/ping. */
+/**
+ * A plugin that records hooks, refuses a magic name, answers /v1.0/ping and resolves
+ * `probe_Runtime` at run time (route and resolver get the running core as an argument).
+ */
 const probe: EmulatorPlugin = {
   name: 'probe',
   beforeWrite(change, context) {
@@ -27,8 +30,11 @@ const probe: EmulatorPlugin = {
   afterCommit(change) {
     seen.after.push(change);
   },
-  route(request) {
-    return request.url === '/v1.0/ping' ? { status: 200, headers: { 'Content-Type': 'application/json' }, body: '{"pong":true}' } : undefined;
+  route(request, running) {
+    return request.url === '/v1.0/ping' ? { status: 200, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ pong: true, userId: running.identity.userId }) } : undefined;
+  },
+  resolveOperation(name, running) {
+    return name === 'probe_Runtime' ? { kind: 'function', handle: () => ({ Origin: running.url }) } : undefined;
   },
   operations: {
     probe_Echo: { kind: 'action', handle: ({ parameters }) => ({ Echo: parameters.Text }) },
@@ -108,8 +114,14 @@ describe('service root and metadata', () => {
     expect(preflight.headers.get('access-control-allow-methods')).toContain('PATCH');
   });
 
+  it('passes the running core to resolveOperation', async () => {
+    const answer = await call('GET', 'probe_Runtime()');
+    expect(answer.status).toBe(200);
+    expect((answer.json as { Origin: string }).Origin).toBe(core.url);
+  });
+
   it('lets plugins route outside /api/data', async () => {
-    expect((await call('GET', `${core.url}/v1.0/ping`)).json).toEqual({ pong: true });
+    expect((await call('GET', `${core.url}/v1.0/ping`)).json).toEqual({ pong: true, userId: core.identity.userId });
     expectError(await call('GET', `${core.url}/other/place`), 404, '0x80060888');
   });
 });

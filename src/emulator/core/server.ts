@@ -147,7 +147,7 @@ export async function createEmulatorCore(options: EmulatorCoreOptions = {}): Pro
   const resolvers = plugins.filter((plugin) => plugin.resolveOperation);
   const resolveOperation = (name: string) => {
     for (const plugin of resolvers) {
-      const handler = plugin.resolveOperation!(name);
+      const handler = plugin.resolveOperation!(name, core);
       if (handler) return handler;
     }
     return undefined;
@@ -163,7 +163,7 @@ export async function createEmulatorCore(options: EmulatorCoreOptions = {}): Pro
       const scope = engine.scope(request, session, origin);
       if (!scope) {
         for (const plugin of plugins) {
-          const answer = plugin.route ? await plugin.route(request) : undefined;
+          const answer = plugin.route ? await plugin.route(request, core) : undefined;
           if (answer) return answer;
         }
         const first = request.url.split('?')[0]!.split('/').filter((part) => part !== '')[0] ?? '';

@@ -248,15 +248,18 @@ export interface EmulatorPlugin {
    * log. Answer without calling `next`, delay, or return `{ ...response, drop: true }`.
    */
   around?(request: CoreRequest, next: () => Promise<CoreResponse>): Promise<CoreResponse>;
-  /** Routes outside `/api/data`, e.g. Graph `/v1.0/...`; return undefined when not handled. */
-  route?(request: CoreRequest): CoreResponse | undefined | Promise<CoreResponse | undefined>;
+  /**
+   * Routes outside `/api/data`, e.g. Graph `/v1.0/...`; return undefined when not handled. The
+   * running core is passed in, so a plugin needs no `start` just to keep it.
+   */
+  route?(request: CoreRequest, core: EmulatorCore): CoreResponse | undefined | Promise<CoreResponse | undefined>;
   /** Unbound and bound actions and functions by name (e.g. `msdyncrm_CustomerJourneyValidate`). */
   operations?: Record<string, OperationHandler>;
   /**
    * Operations known only at run time (custom API rows): asked when no registered operation has
-   * the name. Return undefined when the name is not one of them.
+   * the name, with the running core. Return undefined when the name is not one of them.
    */
-  resolveOperation?(name: string): OperationHandler | undefined;
+  resolveOperation?(name: string, core: EmulatorCore): OperationHandler | undefined;
   /** Extra tables, including internal ones not exposed over OData. */
   entities?: EntityDefinition[];
   /** Extra relationships between tables (one-to-many and many-to-many). */
@@ -268,7 +271,10 @@ export interface EmulatorPlugin {
   beforeWrite?(change: WriteChange, context: WriteContext): void;
   /** After the transaction committed. Errors are logged, never sent to the client. */
   afterCommit?(change: WriteChange, context: WriteContext): void | Promise<void>;
-  /** Called once the server listens. */
+  /**
+   * Called once the server listens, for work that must happen at start (resuming pending
+   * transitions). Hooks, routes and operations get the core as an argument: do not keep it here.
+   */
   start?(core: EmulatorCore): void | Promise<void>;
   /** Called on `core.close()`, before the store closes. */
   close?(): void | Promise<void>;

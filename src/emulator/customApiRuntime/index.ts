@@ -325,14 +325,9 @@ export async function customApiRuntimePlugin(options: CustomApiRuntimeOptions = 
     },
   });
 
-  let core: EmulatorCore | undefined;
   return {
     name: 'customApiRuntime',
-    start(started) {
-      core = started;
-    },
-    resolveOperation(name) {
-      if (!core) return undefined;
+    resolveOperation(name, core) {
       const definition = readDefinition(core, name);
       if (!definition) return undefined;
       // A function without response properties is invalid and missing from $metadata: 404.

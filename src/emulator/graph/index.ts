@@ -83,15 +83,11 @@ function getUser(core: EmulatorCore, request: CoreRequest, key: string, query: U
 
 /** The Graph plugin: answers `/v1.0/...`; `GET /v1.0/users/{id | userPrincipalName}` is implemented. */
 export function graphPlugin(): EmulatorPlugin {
-  let core: EmulatorCore | undefined;
   return {
     name: 'graph',
-    start(c) {
-      core = c;
-    },
-    route(request) {
+    route(request, core) {
       const [path = '', search = ''] = request.url.split('?', 2) as [string, string?];
-      if (!path.startsWith('/v1.0/') || core === undefined) return undefined;
+      if (!path.startsWith('/v1.0/')) return undefined;
       const query = new URLSearchParams(search);
       const match = /^\/v1\.0\/users\/([^/]+)\/?$/.exec(path);
       if (match === null) {
