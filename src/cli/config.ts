@@ -16,6 +16,19 @@ export const CONFIG_FILE_NAME = 'journeyctl.config.json';
 export const AUTH_MODES = ['none', 'token', 'default', 'client-secret', 'certificate', 'device-code', 'interactive', 'azure-cli', 'managed-identity'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
 
+/**
+ * The `--client-id` option, shared by the connection options and `validate --online` (this module
+ * is light, so `validate` can register it without loading the client). One value per flag
+ * (`nargs: 1`): repeated for a pool, it must not swallow the command's paths that follow it.
+ */
+export const CLIENT_ID_OPTION = {
+  type: 'string',
+  array: true,
+  nargs: 1,
+  describe:
+    'Application (client) id (env AZURE_CLIENT_ID). Repeat it for a pool of application users that share the work: identity n takes its secret from AZURE_CLIENT_SECRET_n (client-secret), its token from DATAVERSE_TOKEN_n (token), or AZURE_CLIENT_CERTIFICATE_PATH_n (certificate)',
+} as const;
+
 /** What a configuration file may hold. Every key is optional. */
 export interface JourneyctlConfig {
   /** Environment URL, e.g. `https://contoso.crm4.dynamics.com`. */
@@ -28,11 +41,20 @@ export interface JourneyctlConfig {
   tenantId?: string;
   /** Application (client) id for `client-secret`, `certificate`, `device-code`, `managed-identity`. */
   clientId?: string;
+  /**
+   * Application (client) ids of a pool of identities, used when no `--client-id` is given (as if
+   * each were given with `--client-id`, in order); secrets still come from the numbered
+   * environment variables. Not together with `clientId`.
+   */
+  clientIds?: string[];
   /** PEM certificate file for `certificate` (relative to the config file). */
   certificatePath?: string;
 }
 
 const STRING_KEYS = ['url', 'auth', 'apiVersion', 'tenantId', 'clientId', 'certificatePath'] as const;
+/** Keys holding a list of non-empty strings. */
+const LIST_KEYS = ['clientIds'] as const;
+const KNOWN_KEYS: readonly string[] = [...STRING_KEYS, ...LIST_KEYS];
 /** Keys that look like secrets: refused with a hint instead of silently read. */
 const SECRET_KEYS = /secret|password|token/i;
 
@@ -76,8 +98,12 @@ export function parseConfig(value: unknown, file?: string): JourneyctlConfig {
         hint: 'remove it and set DATAVERSE_TOKEN or AZURE_CLIENT_SECRET in the environment instead',
       });
     }
-    if (!(STRING_KEYS as readonly string[]).includes(key)) {
-      throw new InputError(`unknown configuration key ${JSON.stringify(key)}`, at(pointer(key)), { hint: `known keys: ${STRING_KEYS.join(', ')}` });
+    if (!KNOWN_KEYS.includes(key)) {
+      throw new InputError(`unknown configuration key ${JSON.stringify(key)}`, at(pointer(key)), { hint: `known keys: ${KNOWN_KEYS.join(', ')}` });
+    }
+    if (key === 'clientIds') {
+      Object.defineProperty(config, key, { value: clientIdList(raw, at), enumerable: true, writable: true, configurable: true });
+      continue;
     }
     if (typeof raw !== 'string' || raw.trim() === '') {
       throw new InputError(`configuration key ${JSON.stringify(key)} must be a non-empty string`, at(pointer(key)));
@@ -88,7 +114,28 @@ export function parseConfig(value: unknown, file?: string): JourneyctlConfig {
     const resolved = key === 'certificatePath' && file !== undefined ? resolve(dirname(file), raw) : raw;
     Object.defineProperty(config, key, { value: resolved, enumerable: true, writable: true, configurable: true });
   }
+  if (config.clientId !== undefined && config.clientIds !== undefined) {
+    throw new InputError('the configuration names both "clientId" and "clientIds"', at('/clientId'), {
+      hint: 'keep "clientIds" for a pool of identities (its first id is the single application id), or "clientId" alone',
+    });
+  }
   return config;
+}
+
+/** `clientIds`: a non-empty array of distinct, non-empty strings. */
+function clientIdList(raw: unknown, at: (pointer: string) => { pointer: string; file?: string }): string[] {
+  const hint = 'e.g. "clientIds": ["11111111-…", "22222222-…"]; their secrets come from AZURE_CLIENT_SECRET_1, AZURE_CLIENT_SECRET_2, … (or DATAVERSE_TOKEN_n)';
+  if (!Array.isArray(raw) || raw.length === 0) {
+    throw new InputError('configuration key "clientIds" must be a non-empty array of client ids', at('/clientIds'), { hint });
+  }
+  const ids: string[] = [];
+  raw.forEach((item: unknown, index) => {
+    if (typeof item !== 'string' || item.trim() === '') throw new InputError('each of "clientIds" must be a non-empty string', at(`/clientIds/${index}`), { hint });
+    const id = item.trim();
+    if (ids.includes(id)) throw new InputError(`client id ${JSON.stringify(id)} is listed twice in "clientIds"`, at(`/clientIds/${index}`), { hint: 'list each application user once' });
+    ids.push(id);
+  });
+  return ids;
 }
 
 /** Where each connection setting was taken from, for `--verbose` messages. */
@@ -102,6 +149,11 @@ export interface ResolvedSettings {
   apiVersion: string | undefined;
   tenantId: string | undefined;
   clientId: string | undefined;
+  /**
+   * The configuration file's `clientIds` (a pool when there are two or more), unless
+   * `AZURE_CLIENT_ID` names a single application.
+   */
+  clientIds?: string[];
   certificatePath: string | undefined;
   configFile: string | undefined;
   /** The saved connection the URL came from, when it did. */
@@ -141,7 +193,8 @@ export function resolveSettings(flags: SettingFlags, env: Readonly<Record<string
     auth: (flags.auth as AuthMode | undefined) ?? (envAuth as AuthMode | undefined) ?? config.auth ?? saved?.auth,
     apiVersion: nonEmpty(flags.apiVersion) ?? nonEmpty(env.DATAVERSE_API_VERSION) ?? config.apiVersion,
     tenantId: nonEmpty(env.AZURE_TENANT_ID) ?? config.tenantId ?? saved?.tenantId,
-    clientId: nonEmpty(env.AZURE_CLIENT_ID) ?? config.clientId ?? saved?.clientId,
+    clientId: nonEmpty(env.AZURE_CLIENT_ID) ?? config.clientId ?? config.clientIds?.[0] ?? saved?.clientId,
+    ...(nonEmpty(env.AZURE_CLIENT_ID) === undefined && config.clientIds ? { clientIds: [...config.clientIds] } : {}),
     certificatePath: nonEmpty(env.AZURE_CLIENT_CERTIFICATE_PATH) ?? config.certificatePath,
     configFile,
     ...(saved ? { savedConnection: saved.name } : {}),

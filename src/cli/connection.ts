@@ -10,7 +10,7 @@ import { DataverseClient, isNetworkError, lazyCredential, type AuthSetting, type
 import { CACHE_PERSISTENCE_PACKAGE, createCredential, type CredentialSpec, type PersistentTokenCacheOptions, type TokenCacheUnavailableReason } from '../dataverse/credentials.js';
 import { JourneyctlError, InputError, type ErrorKind } from '../errors.js';
 import type { RunningEmulator } from '../emulator/index.js';
-import { AUTH_MODES, CONFIG_FILE_NAME, resolveSettings, type AuthMode, type ResolvedSettings } from './config.js';
+import { AUTH_MODES, CLIENT_ID_OPTION, CONFIG_FILE_NAME, resolveSettings, type AuthMode, type ResolvedSettings } from './config.js';
 import { writeErr } from './context.js';
 import { POOL_AUTH_MODES, selectedConnection, signInKey, signInRecordStore } from './savedConnections.js';
 
@@ -59,7 +59,7 @@ export interface OpenConnectionOptions {
 }
 
 /**
- * Add the connection options: `--url`, `--auth`, `--config`, `--api-version`.
+ * Add the connection options: `--url`, `--auth`, `--config`, `--api-version`, `--client-id`.
  * Register them on a command (or its parent) that talks to Dataverse.
  */
 export function withConnectionOptions<T>(cli: Argv<T>) {
@@ -77,13 +77,7 @@ export function withConnectionOptions<T>(cli: Argv<T>) {
     })
     .option('config', { type: 'string', describe: `Connection configuration file. Default: the nearest ${CONFIG_FILE_NAME} at or above the working directory`, group: 'Connection:' })
     .option('api-version', { type: 'string', describe: 'Web API version 9.0|9.1|9.2 (env DATAVERSE_API_VERSION). Default: 9.2', group: 'Connection:' })
-    .option('client-id', {
-      type: 'string',
-      array: true,
-      describe:
-        'Application (client) id (env AZURE_CLIENT_ID). Repeat it for a pool of application users that share the work: identity n takes its secret from AZURE_CLIENT_SECRET_n (client-secret), its token from DATAVERSE_TOKEN_n (token), or AZURE_CLIENT_CERTIFICATE_PATH_n (certificate)',
-      group: 'Connection:',
-    });
+    .option('client-id', { ...CLIENT_ID_OPTION, group: 'Connection:' });
 }
 
 /**
@@ -229,22 +223,26 @@ function credentialSpec(mode: Exclude<AuthMode, 'none' | 'token'>, settings: Res
 
 /** The application ids of a connection and where each identity's secret is. */
 interface PoolSettings {
-  /** From `--client-id` (all of them), else the selected saved connection's; empty when neither names one. */
+  /** From `--client-id` (all of them), else the config file's `clientIds`, else the selected saved connection's; empty when none names one. */
   clientIds: string[];
   /** Per identity, the environment variable of its secret (saved connections may name them). */
   secretVariables: (string | undefined)[];
+  /** Where the ids came from, for messages. */
+  source?: string;
 }
 
-/** The `--client-id` values, else those of the saved connection the URL came from. */
+/** The `--client-id` values, else the configuration file's `clientIds`, else those of the saved connection the URL came from. */
 function poolOf(argv: ConnectionArgs, settings: ResolvedSettings, env: Readonly<Record<string, string | undefined>>): PoolSettings {
   const raw = argv['client-id'];
   const flags = (raw === undefined ? [] : Array.isArray(raw) ? raw : [raw]).map((id) => String(id).trim()).filter((id) => id !== '');
-  if (flags.length > 0) return { clientIds: [...new Set(flags)], secretVariables: [] };
+  if (flags.length > 0) return { clientIds: [...new Set(flags)], secretVariables: [], source: `--client-id given ${flags.length} times` };
+  // The configuration file's clientIds, unless AZURE_CLIENT_ID named one application (resolveSettings).
+  if (settings.clientIds !== undefined) return { clientIds: [...settings.clientIds], secretVariables: [], source: `"clientIds" in ${settings.configFile ?? CONFIG_FILE_NAME}` };
   if (settings.savedConnection === undefined) return { clientIds: [], secretVariables: [] };
   const saved = selectedConnection(env);
   // AZURE_CLIENT_ID or the config file named one application: it wins over the saved pool.
   if (!saved?.clientIds || saved.clientIds.length < 2 || settings.clientId !== saved.clientId) return { clientIds: [], secretVariables: [] };
-  return { clientIds: [...saved.clientIds], secretVariables: [...(saved.secretVariables ?? [])] };
+  return { clientIds: [...saved.clientIds], secretVariables: [...(saved.secretVariables ?? [])], source: `the saved connection ${JSON.stringify(saved.name)}` };
 }
 
 const POOL_MODES = POOL_AUTH_MODES;
@@ -260,7 +258,7 @@ const POOL_MODES = POOL_AUTH_MODES;
 function poolIdentities(settings: ResolvedSettings, pool: PoolSettings, env: Readonly<Record<string, string | undefined>>): IdentityOptions[] {
   const mode = settings.auth;
   if (mode === undefined || !(POOL_MODES as readonly string[]).includes(mode)) {
-    throw new InputError(`a pool of ${pool.clientIds.length} identities (--client-id given ${pool.clientIds.length} times) needs --auth ${POOL_MODES.join(', ')}${mode === undefined ? '' : `, not ${mode}`}`, {}, {
+    throw new InputError(`a pool of ${pool.clientIds.length} identities (${pool.source ?? '--client-id'}) needs --auth ${POOL_MODES.join(', ')}${mode === undefined ? '' : `, not ${mode}`}`, {}, {
       hint: 'e.g. --auth client-secret with AZURE_CLIENT_SECRET_1, AZURE_CLIENT_SECRET_2, … set in the environment',
     });
   }

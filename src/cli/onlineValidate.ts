@@ -7,14 +7,15 @@
  */
 import type { Argv } from 'yargs';
 import type { ValidationRun } from '../validation/files.js';
-import { AUTH_MODES } from './config.js';
+import { AUTH_MODES, CLIENT_ID_OPTION } from './config.js';
 import type { ConnectionArgs } from './connection.js';
 
 /** The arguments `--online` reads: the connection options (`--config` of `validate` is its rule configuration, not a connection file). */
 export type OnlineValidateArgs = Omit<ConnectionArgs, 'config'>;
 
 /**
- * Add `--online` and the connection options it needs (`--url`, `--auth`, `--api-version`) to
+ * Add `--online` and the connection options it needs (`--url`, `--auth`, `--api-version`, and
+ * `--client-id`, repeatable for a pool of identities as on every connected command) to
  * `journeyctl validate`. Not `--config`: there it names the rule configuration; the connection
  * still comes from the nearest `journeyctl.config.json`, the environment, or the embedded emulator.
  */
@@ -23,7 +24,8 @@ export function withOnlineOptions<T>(cli: Argv<T>) {
     .option('online', { type: 'boolean', default: false, describe: "Check with the server's msdyncrm_CustomerJourneyValidate instead of the offline rules" })
     .option('url', { type: 'string', describe: 'With --online: Dataverse environment URL (env DATAVERSE_URL). Default: the embedded emulator' })
     .option('auth', { type: 'string', choices: [...AUTH_MODES], describe: 'With --online: how to authenticate (env JOURNEYCTL_AUTH)' })
-    .option('api-version', { type: 'string', describe: 'With --online: Web API version (env DATAVERSE_API_VERSION). Default: 9.2' });
+    .option('api-version', { type: 'string', describe: 'With --online: Web API version (env DATAVERSE_API_VERSION). Default: 9.2' })
+    .option('client-id', { ...CLIENT_ID_OPTION, describe: `With --online: ${CLIENT_ID_OPTION.describe}` });
 }
 
 /** Open the connection (`--url`, `DATAVERSE_URL`, config file, or the embedded emulator) and start the server's check of `paths`. */

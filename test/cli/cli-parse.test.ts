@@ -24,6 +24,7 @@ const CASES: { argv: string[]; expected: Record<string, unknown> }[] = [
   { argv: ['journeys', 'validate', 'Welcome', '--url', 'https://contoso.crm4.dynamics.com'], expected: { journey: 'Welcome', url: 'https://contoso.crm4.dynamics.com' } },
   { argv: ['journeys', 'export', '--all', '--out', 'journeys/', '--status', 'Live'], expected: { all: true, out: 'journeys/', status: 'Live', journeys: [] } },
   { argv: ['journeys', 'import', 'journeys/', '--dry-run', '--auth', 'none'], expected: { folders: ['journeys/'], 'dry-run': true, auth: 'none' } },
+  { argv: ['journeys', 'import', '--client-id', 'a', '--client-id', 'b', 'journeys/'], expected: { folders: ['journeys/'], 'client-id': ['a', 'b'] } },
   { argv: ['journeys', 'diff', 'a.json', 'b.json', '-f', 'yaml'], expected: { a: 'a.json', b: 'b.json', format: 'yaml' } },
   { argv: ['definition', 'fmt', 'journey.json', '--check'], expected: { file: 'journey.json', check: true, write: false, compact: false } },
   { argv: ['definition', 'tree', 'journey.json'], expected: { file: 'journey.json' } },
@@ -32,6 +33,7 @@ const CASES: { argv: string[]; expected: Record<string, unknown> }[] = [
     argv: ['validate', 'a.json', 'dir/', '-f', 'sarif', '-f', 'json', '-o', 'sarif=out.sarif', '--fail-on', 'warning', '--rule', 'definition-size=off'],
     expected: { paths: ['a.json', 'dir/'], format: ['sarif', 'json'], output: ['sarif=out.sarif'], 'fail-on': 'warning', rule: ['definition-size=off'], online: false },
   },
+  { argv: ['validate', '--online', '--client-id', 'a', '--client-id', 'b', 'a.json', 'b.json'], expected: { paths: ['a.json', 'b.json'], online: true, 'client-id': ['a', 'b'] } },
   { argv: ['query', '$[*].ActivityTypeId', 'a.json'], expected: { jsonpath: '$[*].ActivityTypeId', paths: ['a.json'], format: 'text' } },
   { argv: ['emulator', 'start', '--port', '0', '--in-memory', '--no-seed'], expected: { port: 0, 'in-memory': true, seed: false, host: '127.0.0.1', profile: 'default' } },
   { argv: ['emulator', 'seed', '--data', 'store'], expected: { data: 'store' } },
@@ -92,6 +94,7 @@ describe('argv through the real builders', () => {
     expectTypeOf<Validate['fail-on']>().toEqualTypeOf<'error' | 'warning' | 'never'>();
     expectTypeOf<Validate['paths']>().toEqualTypeOf<string[]>();
     expectTypeOf<Validate['verbose']>().toEqualTypeOf<boolean>();
+    expectTypeOf<Validate['client-id']>().toEqualTypeOf<string[] | undefined>();
     type Query = ArgsOf<typeof queryBuilder>;
     expectTypeOf<Query['format']>().toEqualTypeOf<'json' | 'text'>();
     expectTypeOf<Query['jsonpath']>().toEqualTypeOf<string>();

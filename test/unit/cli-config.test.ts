@@ -50,6 +50,15 @@ describe('resolveSettings', () => {
     expect(resolveSettings({ config: 'other.json' }, {}, root).url).toBe('https://other.crm.dynamics.com');
   });
 
+  it('takes the pool from clientIds (its first id is the client id) unless AZURE_CLIENT_ID names one application', async () => {
+    await writeFile(join(root, 'pool.json'), JSON.stringify({ url: 'https://pool.crm.dynamics.com', auth: 'client-secret', clientIds: ['app-1', 'app-2'] }));
+    expect(resolveSettings({ config: 'pool.json' }, {}, root)).toMatchObject({ clientId: 'app-1', clientIds: ['app-1', 'app-2'] });
+    const single = resolveSettings({ config: 'pool.json' }, { AZURE_CLIENT_ID: 'app-env' }, root);
+    expect(single.clientId).toBe('app-env');
+    expect(single.clientIds).toBeUndefined();
+    expect(resolveSettings({}, {}, root).clientIds).toBeUndefined();
+  });
+
   it('refuses unknown auth modes from flags or environment', () => {
     expect(() => resolveSettings({ auth: 'password' }, {}, root)).toThrow(/unknown --auth "password"/);
     expect(() => resolveSettings({}, { JOURNEYCTL_AUTH: 'magic' }, root)).toThrow(/unknown JOURNEYCTL_AUTH/);
@@ -69,6 +78,15 @@ describe('parseConfig', () => {
   it('never copies prototype keys', () => {
     expect(() => parseConfig(JSON.parse('{"__proto__": {"url": "x"}}'))).toThrow(/unknown configuration key "__proto__"/);
     expect(({} as Record<string, unknown>).url).toBeUndefined();
+  });
+
+  it('reads clientIds as a list of distinct client ids, refusing anything else with a pointer', () => {
+    expect(parseConfig({ clientIds: [' a ', 'b'] }).clientIds).toEqual(['a', 'b']);
+    expect(() => parseConfig({ clientIds: 'a' }, 'c.json')).toThrow(expect.objectContaining({ name: 'InputError', location: { file: 'c.json', pointer: '/clientIds' } }));
+    expect(() => parseConfig({ clientIds: [] })).toThrow(/non-empty array/);
+    expect(() => parseConfig({ clientIds: ['a', 7] })).toThrow(expect.objectContaining({ location: { pointer: '/clientIds/1' } }));
+    expect(() => parseConfig({ clientIds: ['a', 'a'] })).toThrow(/listed twice/);
+    expect(() => parseConfig({ clientId: 'a', clientIds: ['a', 'b'] })).toThrow(expect.objectContaining({ message: expect.stringContaining('both "clientId" and "clientIds"'), location: { pointer: '/clientId' } }));
   });
 
   it('resolves a certificate path relative to the file', () => {
