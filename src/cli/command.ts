@@ -68,15 +68,53 @@ export function subcommand<A>(group: string, command: string, describe: string, 
   return (cli: Argv<GlobalArgs>): Argv<GlobalArgs> => cli.command(command, describe, builder, handle(`${group} ${command.split(' ', 1)[0]!}`, handler));
 }
 
-/** Resolve with the first SIGINT or SIGTERM (long-running commands stop on it). */
+/** The signals that stop a long-running command. */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/** Where {@link abortOnSignal} listens: the process, or a stand-in in tests. */
+export interface SignalSource {
+  on(event: NodeJS.Signals, listener: (signal: NodeJS.Signals) => void): unknown;
+  off(event: NodeJS.Signals, listener: (signal: NodeJS.Signals) => void): unknown;
+}
+
+/** An operation's stop switch: see {@link abortOnSignal}. */
+export interface SignalAbort {
+  /** Aborted by the first SIGINT or SIGTERM; its reason is an `AbortError` naming the signal. */
+  signal: AbortSignal;
+  /** Resolves with the first SIGINT or SIGTERM (never, once disposed before one came). */
+  received: Promise<NodeJS.Signals>;
+  /** Stop listening: call it when the operation ends (in a `finally`). Safe to call twice. */
+  dispose(): void;
+}
+
+/**
+ * The one way a command stops on SIGINT/SIGTERM: the first of them aborts the returned signal
+ * (after `onSignal`, e.g. a line on stderr saying what happens now) and stops listening, so a
+ * second one ends the process the default way. `dispose()` detaches the listeners when the
+ * operation ends first, so no command leaves a listener behind.
+ */
+export function abortOnSignal(options: { onSignal?: (signal: NodeJS.Signals) => void; source?: SignalSource } = {}): SignalAbort {
+  const source: SignalSource = options.source ?? process;
+  const controller = new AbortController();
+  let resolveReceived!: (signal: NodeJS.Signals) => void;
+  const received = new Promise<NodeJS.Signals>((resolve) => (resolveReceived = resolve));
+  let disposed = false;
+  const dispose = (): void => {
+    if (disposed) return;
+    disposed = true;
+    for (const name of STOP_SIGNALS) source.off(name, onSignal);
+  };
+  function onSignal(signal: NodeJS.Signals): void {
+    dispose();
+    options.onSignal?.(signal);
+    controller.abort(new DOMException(`interrupted by ${signal}`, 'AbortError'));
+    resolveReceived(signal);
+  }
+  for (const name of STOP_SIGNALS) source.on(name, onSignal);
+  return { signal: controller.signal, received, dispose };
+}
+
+/** Resolve with the first SIGINT or SIGTERM (servers that run until stopped). */
 export function untilSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolveSignal) => {
-    const onSignal = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      resolveSignal(signal);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
+  return abortOnSignal().received;
 }

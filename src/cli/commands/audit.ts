@@ -15,7 +15,7 @@ import { createCredential } from '../../dataverse/credentials.js';
 import { credentialTokenProvider } from '../../dataverse/index.js';
 import { InputError, OperationFailedError } from '../../errors.js';
 import { withConnectionOptions } from '../connection.js';
-import { handle, withConnection, type ArgsOf, type GlobalArgs } from '../command.js';
+import { abortOnSignal, handle, withConnection, type ArgsOf, type GlobalArgs } from '../command.js';
 import { createProgress } from '../progress.js';
 
 function toolVersion(): string {
@@ -140,10 +140,7 @@ export const handler = handle('audit', async (args: ArgsOf<typeof builder>) => {
   }
   return withConnection(args, { readOnly: true }, async (connection) => {
     const progress = createProgress({ title: 'audit', quiet: args.quiet, color: args.color });
-    const controller = new AbortController();
-    const onSignal = () => controller.abort(new Error('interrupted'));
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    const stop = abortOnSignal();
     try {
       const directory = args['resolve-owners']
         ? await directoryFor(args['graph-url'] ?? (connection.emulator ? connection.emulator.url : 'https://graph.microsoft.com'))
@@ -159,7 +156,7 @@ export const handler = handle('audit', async (args: ArgsOf<typeof builder>) => {
           ...(directory ? { directory } : {}),
           sourceUrl: connection.target.url,
           toolVersion: toolVersion(),
-          abortSignal: controller.signal,
+          abortSignal: stop.signal,
           onProgress: (event) => {
             if (event.phase === 'journeys') progress.update(event.journeys, event.journeys, `journeys, ${event.pages} pages`, progressLine(event));
             else progress.step(progressLine(event));
@@ -167,7 +164,7 @@ export const handler = handle('audit', async (args: ArgsOf<typeof builder>) => {
         });
       } catch (error) {
         progress.stop();
-        if (controller.signal.aborted) {
+        if (stop.signal.aborted) {
           throw new OperationFailedError('The audit was interrupted', { hint: `run it again with --resume --out ${args.out} to continue`, cause: error });
         }
         throw error;
@@ -175,8 +172,7 @@ export const handler = handle('audit', async (args: ArgsOf<typeof builder>) => {
       progress.stop();
       return { data: auditSummaryData(outcome), text: () => summaryText(outcome) };
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      stop.dispose();
     }
   });
 });

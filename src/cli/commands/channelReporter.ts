@@ -8,7 +8,7 @@
  */
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { subcommand, untilSignal, withConnection, type ArgsOf, type GlobalArgs } from '../command.js';
+import { abortOnSignal, subcommand, untilSignal, withConnection, type ArgsOf, type GlobalArgs } from '../command.js';
 import type { AnyCommandResult, CommandResult } from '../render.js';
 import { createProgress } from '../progress.js';
 import {
@@ -168,26 +168,6 @@ function progressPrinter(quiet: boolean, color = true): (s: ReporterSummary) => 
   };
 }
 
-/** An AbortSignal fired by the first SIGINT/SIGTERM (a second one ends the process the default way). */
-function stopSignal(quiet: boolean): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  const onSignal = (name: string) => () => {
-    if (!quiet) writeErr(`${name}: finishing the requests in flight, then stopping (again to force)`);
-    controller.abort();
-  };
-  const int = onSignal('SIGINT');
-  const term = onSignal('SIGTERM');
-  process.once('SIGINT', int);
-  process.once('SIGTERM', term);
-  return {
-    signal: controller.signal,
-    dispose() {
-      process.removeListener('SIGINT', int);
-      process.removeListener('SIGTERM', term);
-    },
-  };
-}
-
 function positiveInt(value: number, name: string, max = Number.MAX_SAFE_INTEGER): number {
   if (!Number.isInteger(value) || value < 1 || value > max) throw new InputError(`--${name} must be an integer from 1 to ${max}, got ${value}`, {});
   return value;
@@ -201,7 +181,7 @@ async function report(argv: ArgsOf<typeof reportBuilder>): Promise<CommandResult
   const name = providerName(argv, 'report');
   const provider = await providerFrom(argv, name);
   const { connection, ledger, environment, file } = await openConnectionAndLedger(argv);
-  const stop = stopSignal(argv.quiet);
+  const stop = abortOnSignal({ onSignal: (signal) => (argv.quiet ? undefined : writeErr(`${signal}: finishing the requests in flight, then stopping (again to force)`)) });
   try {
     refuseSimulatedOnRealEnvironment(name, connection.target);
     const summary = await new InteractionReporter({

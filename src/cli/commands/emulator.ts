@@ -5,7 +5,7 @@
 import { createWriteStream, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { handle, untilSignal, type ArgsOf, type GlobalArgs } from '../command.js';
+import { abortOnSignal, handle, type ArgsOf, type GlobalArgs } from '../command.js';
 import type { CommandResult } from '../render.js';
 import { readDocument } from '../../io/readInput.js';
 import { InputError } from '../../errors.js';
@@ -107,7 +107,8 @@ async function start(args: ArgsOf<typeof startBuilder>): Promise<void> {
   const customApis = parseCustomApiBindings(args['custom-api']);
   // One writer per store: refused while another live server holds it (a stale lock is taken over).
   const lock = dataDir !== undefined ? acquireStoreLock(dataDir) : undefined;
-  const signal = untilSignal();
+  // Listening from before the start, so a signal during the start stops the server once it runs.
+  const stop = abortOnSignal();
   const emulator = await startEmulator({
     host: args.host,
     port,
@@ -124,6 +125,7 @@ async function start(args: ArgsOf<typeof startBuilder>): Promise<void> {
     ...(args['custom-api-timeout-ms'] !== undefined ? { customApiTimeoutMs: args['custom-api-timeout-ms'] } : {}),
     log,
   }).catch((error: unknown) => {
+    stop.dispose();
     lock?.release();
     throw startupError(error, args.host, port, dataDir);
   });
@@ -134,7 +136,7 @@ async function start(args: ArgsOf<typeof startBuilder>): Promise<void> {
   log(dataDir ? `store: ${dataDir}` : 'store: in memory (discarded on exit)');
   log('press Ctrl+C to stop');
 
-  const received = await signal;
+  const received = await stop.received;
   log(`${received}: stopping`);
   try {
     await emulator.close();
