@@ -79,18 +79,13 @@ export async function lintEach<F>(files: readonly string[], lint: (file: string,
   const unusable: InputError[] = [];
   for (const file of files) {
     try {
-      findings.push(...lint(file, await readInputFile(file)));
+      findings.push(...lint(file, await readInputText(file)));
     } catch (error) {
       if (!isInputError(error)) throw error;
       unusable.push(error);
     }
   }
   return { findings, unusable };
-}
-
-/** Read a text file with the one reader (size limit, byte-order mark, typed errors). */
-export function readInputFile(file: string): Promise<string> {
-  return readInputText(file);
 }
 
 /** `--format` (text by default) and `--fail-on` of the lint commands. */

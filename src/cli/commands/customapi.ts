@@ -24,7 +24,8 @@ import { InputError } from '../../errors.js';
 import { withConnectionOptions } from '../connection.js';
 import type { Finding } from '../../validation/finding.js';
 import { renderYaml, type CommandResult } from '../render.js';
-import { LINT_FORMATS, lintEach, lintResult, readInputFile, withLintOptions } from './channel.js';
+import { LINT_FORMATS, lintEach, lintResult, withLintOptions } from './channel.js';
+import { readInputText } from '../../io/readInput.js';
 
 /** One `customapi` subcommand. */
 export type CustomApiSubcommand = (customapi: Argv<GlobalArgs>) => Argv<GlobalArgs>;
@@ -83,7 +84,7 @@ const applyCommand = subcommand(
       .option('format', { alias: 'f', type: 'string', choices: ['text', 'json'] as const, default: 'text' as const, describe: 'Output format' })
       .example('$0 customapi apply outbound.yaml --solution ContosoSms', 'Create or update the outbound channel API'),
   async (argv) => {
-    const { spec } = readCustomApiSpec(await readInputFile(argv.file), { file: argv.file });
+    const { spec } = readCustomApiSpec(await readInputText(argv.file), { file: argv.file });
     // A spec that breaks a documented rule would be refused by Dataverse or misbehave: nothing is written.
     const errors = lintCustomApi(spec, { file: argv.file }).filter((f) => f.severity === 'error');
     if (errors.length > 0) {

@@ -23,7 +23,8 @@ import { FORMATS, formatReport } from '../../validation/formatters/index.js';
 import { useColor } from '../context.js';
 import { ExitCode, formatError } from '../exit.js';
 import { renderJson, renderYaml, reportResult, type AnyCommandResult, type CommandResult } from '../render.js';
-import { readInputFile, withLintOptions } from './channel.js';
+import { withLintOptions } from './channel.js';
+import { readInputText } from '../../io/readInput.js';
 import { applyChannel, exportChannel, type ApplyChannelResult } from '../../channels/realtime/install.js';
 import { withConnectionOptions } from '../connection.js';
 import { isGuid } from '../../util/guid.js';
@@ -33,7 +34,7 @@ import { handle, withConnection, type ArgsOf, type GlobalArgs } from '../command
 
 /** Read and validate a channel spec file. */
 export async function readChannelSpecFile(file: string): Promise<{ spec: ChannelSpec; lineOf(pointer: string): number | undefined }> {
-  return readChannelSpec(await readInputFile(file), { file });
+  return readChannelSpec(await readInputText(file), { file });
 }
 
 /** A spec in its format: `yaml` (the default) or `json`. */
