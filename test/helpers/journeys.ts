@@ -6,7 +6,9 @@ import { randomUUID } from 'node:crypto';
 import { journey } from '../../src/definition/index.js';
 import { SeedIds } from '../../src/emulator/index.js';
 import type { JourneyDraft } from '../../src/journeys/index.js';
-import type { RequestLogEntry } from '../../src/emulator/index.js';
+import type { RequestLogEntry, RunningEmulator } from '../../src/emulator/index.js';
+import { JourneyClient } from '../../src/journeys/index.js';
+import { emulatorClientPerFile } from './emulatorClient.js';
 
 /** A journey the validators accept: VIP segment, then the welcome email. */
 export function validDraft(name = `Journey ${randomUUID().slice(0, 8)}`, options: { secondEmail?: boolean; emailName?: string } = {}): JourneyDraft {
@@ -41,4 +43,21 @@ export function invalidDraft(name = `Invalid ${randomUUID().slice(0, 8)}`): Jour
 /** Requests that change data (everything but GET), optionally after a log position. */
 export function writesIn(log: readonly RequestLogEntry[], from = 0): RequestLogEntry[] {
   return log.slice(from).filter((e) => e.method !== 'GET' && !(e.method === 'POST' && /CustomerJourneyValidate/.test(e.path)));
+}
+
+/**
+ * A seeded test emulator and a `JourneyClient` of it (polling every 10 ms) for the enclosing file
+ * or describe: started before its tests, disposed after them.
+ */
+export function journeyClientPerFile(): { readonly emulator: RunningEmulator; readonly journeys: JourneyClient } {
+  const setup = emulatorClientPerFile({ seed: true }, { retry: { baseDelayInMs: 5 } });
+  let journeys: JourneyClient | undefined;
+  return {
+    get emulator() {
+      return setup.emulator;
+    },
+    get journeys() {
+      return (journeys ??= new JourneyClient(setup.client, { pollIntervalInMs: 10 }));
+    },
+  };
 }

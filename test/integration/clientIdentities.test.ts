@@ -3,32 +3,22 @@
  * (bearer tokens with different `oid`s) complete the work with no failure and spread their
  * requests over all three callers.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import type { RunningEmulator } from '../../src/emulator/index.js';
-import { DataverseClient } from '../../src/dataverse/index.js';
-import { startTestEmulator, testBearerToken } from '../helpers/emulator.js';
+import { describe, expect, it } from 'vitest';
+import { testBearerToken } from '../helpers/emulator.js';
+import { emulatorClientPerTest } from '../helpers/emulatorClient.js';
 
 const OIDS = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222', '33333333-3333-4333-8333-333333333333'];
 
-let emulator: RunningEmulator | undefined;
-let client: DataverseClient | undefined;
-afterEach(async () => {
-  client?.close();
-  await emulator?.close();
-  client = undefined;
-  emulator = undefined;
-});
+const start = emulatorClientPerTest();
 
 describe('a pool of identities under per-caller limits', () => {
   it('3 identities: single creates and a bulk write complete with 0 failures, spread over all three callers', async () => {
-    emulator = await startTestEmulator({ limits: { windowMs: 2000, maxRequests: 40, maxExecutionMs: 1_000_000, maxConcurrent: 52 } });
-    client = new DataverseClient({
-      url: emulator.url,
-      identities: OIDS.map((oid, i) => ({ name: `app ${i + 1}`, auth: { token: testBearerToken(oid) } })),
-      concurrency: { initialConcurrency: 4 },
-    });
+    const { emulator, client } = await start(
+      { limits: { windowMs: 2000, maxRequests: 40, maxExecutionMs: 1_000_000, maxConcurrent: 52 } },
+      { identities: OIDS.map((oid, i) => ({ name: `app ${i + 1}`, auth: { token: testBearerToken(oid) } })), concurrency: { initialConcurrency: 4 } },
+    );
     const before = emulator.store.count('contacts');
-    await Promise.all(Array.from({ length: 150 }, (_, i) => client!.create('contacts', { firstname: 'Pooled', lastname: `P${i}` })));
+    await Promise.all(Array.from({ length: 150 }, (_, i) => client.create('contacts', { firstname: 'Pooled', lastname: `P${i}` })));
     const bulk = await client.createMany('contacts', Array.from({ length: 200 }, (_, i) => ({ firstname: 'Bulk', lastname: `B${i}` })), { batchSize: 10, bulkMessages: false });
     expect(bulk.failed).toEqual([]);
     expect(emulator.store.count('contacts') - before).toBe(350);

@@ -2,10 +2,10 @@
  * The client against the emulator over real HTTP: record operations, actions and functions,
  * metadata probes, and `$batch` change sets.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { RunningEmulator } from '../../src/emulator/index.js';
 import {
-  DataverseClient,
+  type DataverseClient,
   entityReference,
   isActionNotAvailableError,
   isConcurrencyError,
@@ -13,17 +13,13 @@ import {
   isNotFoundError,
   type BatchItem,
 } from '../../src/dataverse/index.js';
+import { emulatorClientPerFile, startEmulatorClient } from '../helpers/emulatorClient.js';
 
+const setup = emulatorClientPerFile({}, { retry: { baseDelayInMs: 5 } });
 let emulator: RunningEmulator;
 let client: DataverseClient;
-
-beforeAll(async () => {
-  emulator = await startEmulator();
-  client = new DataverseClient({ url: emulator.url, retry: { baseDelayInMs: 5 } });
-});
-afterAll(async () => {
-  client?.close();
-  await emulator?.close();
+beforeAll(() => {
+  ({ emulator, client } = setup);
 });
 
 describe('record operations', () => {
@@ -104,8 +100,8 @@ describe('actions, functions and metadata', () => {
   });
 
   it('names the removed outbound action clearly on an environment without outbound marketing', async () => {
-    const removed = await startEmulator({ profile: 'outbound-removed' });
-    const other = new DataverseClient({ url: removed.url });
+    const removed = await startEmulatorClient({ profile: 'outbound-removed' });
+    const other = removed.client;
     try {
       const error = await other
         .callAction('msdyncrm_CustomerJourneyValidate', {}, { unavailableExplanation: 'outbound marketing was removed from this environment' })
@@ -113,8 +109,7 @@ describe('actions, functions and metadata', () => {
       expect(isActionNotAvailableError(error)).toBe(true);
       expect((error as Error).message).toMatch(/msdyncrm_CustomerJourneyValidate.*outbound marketing was removed/);
     } finally {
-      other.close();
-      await removed.close();
+      await removed.dispose();
     }
   });
 });

@@ -2,20 +2,21 @@
  * Paging over 20,000 rows: every row once, in order, one page held at a time; continuation
  * tokens resume where a page left off.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { DataverseClient } from '../../src/dataverse/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { RunningEmulator } from '../../src/emulator/index.js';
+import type { DataverseClient } from '../../src/dataverse/index.js';
 import { isInputError } from '../../src/errors.js';
+import { emulatorClientPerFile } from '../helpers/emulatorClient.js';
 
 const ROWS = 20_000;
 const PAGE = 1000;
+const setup = emulatorClientPerFile();
 let emulator: RunningEmulator;
 let client: DataverseClient;
 const pad = (i: number): string => String(i).padStart(6, '0');
 
 beforeAll(async () => {
-  emulator = await startEmulator();
-  client = new DataverseClient({ url: emulator.url });
+  ({ emulator, client } = setup);
   const seeded = await client.createMany(
     'contacts',
     (function* rows() {
@@ -24,10 +25,6 @@ beforeAll(async () => {
     { batchSize: 1000 },
   );
   expect(seeded.failed).toEqual([]);
-});
-afterAll(async () => {
-  client?.close();
-  await emulator?.close();
 });
 
 /** Without $orderby rows come in primary-key order (the paging cookie's order), which the emulator serves by index. */

@@ -2,9 +2,10 @@
  * Acceptance under injected faults and real service-protection limits: nothing lost, nothing
  * doubled, no error surfaced, and no request sent before a Retry-After has elapsed.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { startEmulator, type FaultRule, type RunningEmulator } from '../../src/emulator/index.js';
-import { DataverseClient, type RetryInfo } from '../../src/dataverse/index.js';
+import { describe, expect, it } from 'vitest';
+import type { FaultRule } from '../../src/emulator/index.js';
+import type { RetryInfo } from '../../src/dataverse/index.js';
+import { emulatorClientPerTest } from '../helpers/emulatorClient.js';
 
 const STORM: FaultRule[] = [
   { probability: 0.1, status: 429, retryAfterSeconds: 0, latencyMs: { min: 0, max: 5 } },
@@ -14,14 +15,7 @@ const STORM: FaultRule[] = [
   { probability: 1, latencyMs: { min: 0, max: 8 } },
 ];
 
-let emulator: RunningEmulator | undefined;
-let client: DataverseClient | undefined;
-afterEach(async () => {
-  client?.close();
-  await emulator?.close();
-  client = undefined;
-  emulator = undefined;
-});
+const start = emulatorClientPerTest();
 
 const pad = (i: number): string => String(i).padStart(5, '0');
 
@@ -31,8 +25,7 @@ describe('under a fault storm (10% 429, 5% 503, 2% dropped connections, random l
     ['CreateMultiple/UpdateMultiple', { batchSize: 20, bulkMessageSize: 20 }],
     ['$batch', { batchSize: 20, bulkMessages: false }],
   ] as const)('5,000 bulk creates then 5,000 bulk updates through %s: zero errors, exactly 5,000 rows with the final values', async (_path, bulk) => {
-    emulator = await startEmulator({ faults: STORM, faultSeed: 4242 });
-    client = new DataverseClient({ url: emulator.url, retry: { baseDelayInMs: 2, maxDelayInMs: 50 }, concurrency: { initialConcurrency: 8, maxConcurrency: 16 } });
+    const { emulator, client } = await start({ faults: STORM, faultSeed: 4242 }, { retry: { baseDelayInMs: 2, maxDelayInMs: 50 }, concurrency: { initialConcurrency: 8, maxConcurrency: 16 } });
     const before = emulator.store.count('contacts');
 
     const created = await client.createMany(
@@ -55,7 +48,7 @@ describe('under a fault storm (10% 429, 5% 503, 2% dropped connections, random l
 
     expect(emulator.store.count('contacts') - before).toBe(5000);
     created.ids.forEach((id, i) => {
-      expect(emulator!.store.get('contacts', id)?.values).toMatchObject({ firstname: 'Storm', lastname: `U${pad(i)}`, jobtitle: 'final' });
+      expect(emulator.store.get('contacts', id)?.values).toMatchObject({ firstname: 'Storm', lastname: `U${pad(i)}`, jobtitle: 'final' });
     });
     // The storm did hit: throttled, failed and dropped requests are in the log.
     const log = emulator.requestLog;
@@ -65,37 +58,37 @@ describe('under a fault storm (10% 429, 5% 503, 2% dropped connections, random l
   });
 
   it('single creates and updates: retries after dropped answers never duplicate a row', async () => {
-    emulator = await startEmulator({ faults: STORM, faultSeed: 7 });
-    client = new DataverseClient({ url: emulator.url, retry: { baseDelayInMs: 2, maxDelayInMs: 50 } });
+    const { emulator, client } = await start({ faults: STORM, faultSeed: 7 }, { retry: { baseDelayInMs: 2, maxDelayInMs: 50 } });
     const before = emulator.store.count('contacts');
     const ids: string[] = [];
     const worker = async (offset: number): Promise<void> => {
       for (let i = offset; i < 600; i += 12) {
-        const { id } = await client!.create('contacts', { firstname: 'Single', lastname: `S${pad(i)}` });
+        const { id } = await client.create('contacts', { firstname: 'Single', lastname: `S${pad(i)}` });
         ids[i] = id;
-        await client!.update('contacts', id, { lastname: `T${pad(i)}` });
+        await client.update('contacts', id, { lastname: `T${pad(i)}` });
       }
     };
     await Promise.all(Array.from({ length: 12 }, (_, k) => worker(k)));
     expect(emulator.store.count('contacts') - before).toBe(600);
-    ids.forEach((id, i) => expect(emulator!.store.get('contacts', id)?.values.lastname).toBe(`T${pad(i)}`));
+    ids.forEach((id, i) => expect(emulator.store.get('contacts', id)?.values.lastname).toBe(`T${pad(i)}`));
     expect(emulator.requestLog.filter((e) => e.fault?.includes('drop after')).length).toBeGreaterThan(0);
   });
 });
 
 describe('under real service-protection limits (scaled down)', () => {
   it('sends no request before a Retry-After has elapsed, and surfaces no throttle', async () => {
-    emulator = await startEmulator({ limits: { windowMs: 3000, maxRequests: 60, maxExecutionMs: 1_000_000, maxConcurrent: 52 } });
     const throttles: { receivedAt: number; retryAfterInMs: number }[] = [];
-    client = new DataverseClient({
-      url: emulator.url,
-      concurrency: { initialConcurrency: 8 },
-      onRetry: (info: RetryInfo) => {
-        if (info.status === 429 && info.retryAfterInMs !== undefined) throttles.push({ receivedAt: Date.now(), retryAfterInMs: info.retryAfterInMs });
+    const { emulator, client } = await start(
+      { limits: { windowMs: 3000, maxRequests: 60, maxExecutionMs: 1_000_000, maxConcurrent: 52 } },
+      {
+        concurrency: { initialConcurrency: 8 },
+        onRetry: (info: RetryInfo) => {
+          if (info.status === 429 && info.retryAfterInMs !== undefined) throttles.push({ receivedAt: Date.now(), retryAfterInMs: info.retryAfterInMs });
+        },
       },
-    });
+    );
     const before = emulator.store.count('contacts');
-    await Promise.all(Array.from({ length: 150 }, (_, i) => client!.create('contacts', { firstname: 'Paced', lastname: `P${i}` })));
+    await Promise.all(Array.from({ length: 150 }, (_, i) => client.create('contacts', { firstname: 'Paced', lastname: `P${i}` })));
     expect(emulator.store.count('contacts') - before).toBe(150);
 
     const throttled = emulator.requestLog.filter((e) => e.status === 429);

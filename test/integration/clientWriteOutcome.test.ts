@@ -3,31 +3,22 @@
  * committed it (drop after), and the retry then gets a 500. The client reads the record back by
  * id; when it cannot, it throws WriteOutcomeUnknownError carrying the record id.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { startEmulator, type FaultRule, type RunningEmulator } from '../../src/emulator/index.js';
+import { describe, expect, it } from 'vitest';
+import type { FaultRule } from '../../src/emulator/index.js';
 import { DataverseClient, isWriteOutcomeUnknownError, type RetryInfo } from '../../src/dataverse/index.js';
+import { emulatorClientPerTest, type EmulatorClient } from '../helpers/emulatorClient.js';
 
-let emulator: RunningEmulator | undefined;
-let client: DataverseClient | undefined;
-afterEach(async () => {
-  client?.close();
-  await emulator?.close();
-  client = undefined;
-  emulator = undefined;
-});
+const start = emulatorClientPerTest();
+const RETRY = { baseDelayInMs: 1, maxDelayInMs: 5, maxAttempts: 3 };
 
 /** First the write's answer is dropped after commit; from the first retry on, `then` applies. */
-async function setUp(method: 'POST' | 'PATCH', then: FaultRule[]): Promise<{ emulator: RunningEmulator; client: DataverseClient }> {
-  emulator = await startEmulator({ host: '127.0.0.1', port: 0, seed: false, faults: [{ match: { method, path: '^contacts' }, probability: 1, drop: true, when: 'after' }] });
-  const running = emulator;
-  client = new DataverseClient({
-    url: running.url,
-    retry: { baseDelayInMs: 1, maxDelayInMs: 5, maxAttempts: 3 },
+function setUp(method: 'POST' | 'PATCH', then: FaultRule[]): Promise<EmulatorClient> {
+  return start({ faults: [{ match: { method, path: '^contacts' }, probability: 1, drop: true, when: 'after' }] }, (running) => ({
+    retry: RETRY,
     onRetry: (info: RetryInfo) => {
       if (info.attempt === 1) running.setFaults(then);
     },
-  });
-  return { emulator: running, client };
+  }));
 }
 
 const error500 = (method: string): FaultRule => ({ match: { method, path: '^contacts' }, probability: 1, status: 500 });
@@ -58,9 +49,10 @@ describe('a single write whose answer is lost and whose retry fails', () => {
   });
 
   it('create: when the write never ran (dropped before), the retry failure is reported as it is', async () => {
-    emulator = await startEmulator({ host: '127.0.0.1', port: 0, seed: false, faults: [{ match: { method: 'POST', path: '^contacts' }, probability: 1, drop: true, when: 'before' }] });
-    const running = emulator;
-    client = new DataverseClient({ url: running.url, retry: { baseDelayInMs: 1, maxDelayInMs: 5, maxAttempts: 3 }, onRetry: () => running.setFaults([error500('POST')]) });
+    const { emulator: running, client } = await start({ faults: [{ match: { method: 'POST', path: '^contacts' }, probability: 1, drop: true, when: 'before' }] }, (emulator) => ({
+      retry: RETRY,
+      onRetry: () => emulator.setFaults([error500('POST')]),
+    }));
     const before = running.store.count('contacts');
     const error: unknown = await client.create('contacts', { lastname: 'Never' }).then(() => undefined, (e: unknown) => e);
     expect((error as Error).name).toBe('DataverseError');
@@ -79,7 +71,7 @@ describe('a single write whose answer is lost and whose retry fails', () => {
     emulator.setFaults([{ match: { method: 'PATCH', path: '^contacts' }, probability: 1, drop: true, when: 'after' }]);
     const failing = new DataverseClient({
       url: emulator.url,
-      retry: { baseDelayInMs: 1, maxDelayInMs: 5, maxAttempts: 3 },
+      retry: RETRY,
       onRetry: (info) => {
         if (info.attempt === 1) emulator.setFaults([error500('PATCH'), error500('GET')]);
       },

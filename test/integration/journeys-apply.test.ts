@@ -4,14 +4,12 @@
  * journeys (refused, or restarted with restartLive; the tile structure stays locked).
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DataverseClient } from '../../src/dataverse/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SeedIds, type RunningEmulator } from '../../src/emulator/index.js';
 import { loadJourneyDocument, loadJourneyText } from '../../src/io/index.js';
 import { applyJourney, JourneyClient } from '../../src/journeys/index.js';
 import { JourneyStatus as S } from '../../src/model/optionSets.js';
-import { startTestEmulator } from '../helpers/emulator.js';
-import { writesIn } from '../helpers/journeys.js';
+import { journeyClientPerFile, writesIn } from '../helpers/journeys.js';
 
 const WAIT = { timeoutInMs: 20_000, pollIntervalInMs: 10 };
 
@@ -42,15 +40,11 @@ function itemIds(definition: string | null | undefined): (string | null)[] {
 }
 
 describe('applyJourney', () => {
+  const setup = journeyClientPerFile();
   let emulator: RunningEmulator;
   let journeys: JourneyClient;
-
-  beforeAll(async () => {
-    emulator = await startTestEmulator({ seed: true });
-    journeys = new JourneyClient(new DataverseClient({ url: emulator.url, retry: { baseDelayInMs: 5 } }), { pollIntervalInMs: 10 });
-  });
-  afterAll(async () => {
-    await emulator?.close();
+  beforeAll(() => {
+    ({ emulator, journeys } = setup);
   });
 
   it('creates from a spec, resolving names; a second apply is unchanged and sends no write', async () => {

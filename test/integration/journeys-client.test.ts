@@ -2,24 +2,18 @@
  * JourneyClient against the emulator over real HTTP: CRUD, list filters and paging, create from
  * a template, invalid transitions refused without a write, and online validation.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DataverseClient } from '../../src/dataverse/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SeedIds, type RunningEmulator } from '../../src/emulator/index.js';
 import { JourneyClient } from '../../src/journeys/index.js';
 import { JourneyStatus as S } from '../../src/model/optionSets.js';
-import { startTestEmulator } from '../helpers/emulator.js';
-import { invalidDraft, validDraft, writesIn } from '../helpers/journeys.js';
+import { invalidDraft, journeyClientPerFile, validDraft, writesIn } from '../helpers/journeys.js';
 
 describe('JourneyClient CRUD and queries', () => {
+  const setup = journeyClientPerFile();
   let emulator: RunningEmulator;
   let journeys: JourneyClient;
-
-  beforeAll(async () => {
-    emulator = await startTestEmulator({ seed: true });
-    journeys = new JourneyClient(new DataverseClient({ url: emulator.url, retry: { baseDelayInMs: 5 } }), { pollIntervalInMs: 10 });
-  });
-  afterAll(async () => {
-    await emulator?.close();
+  beforeAll(() => {
+    ({ emulator, journeys } = setup);
   });
 
   it('creates a Draft journey with a client-generated id in one POST, and reads it back typed', async () => {
