@@ -30,8 +30,9 @@ export function workerCount(setting: number | 'auto', files: number): number {
   // Run from TypeScript sources (tests), the compiled worker does not exist: validate in this thread.
   if (!existsSync(fileURLToPath(WORKER_URL))) return 0;
   if (setting !== 'auto') return Math.max(0, Math.min(Math.floor(setting), files));
+  // This thread validates too (see runInWorkers): one core is already busy, so one worker fewer.
   const cores = availableParallelism();
-  return cores < 2 ? 0 : Math.min(cores, Math.floor(files / FILES_PER_WORKER));
+  return cores < 2 ? 0 : Math.min(cores - 1, Math.floor(files / FILES_PER_WORKER));
 }
 
 /** An input error as plain data, to cross the thread boundary. */
@@ -77,9 +78,9 @@ function reviveOutcome(outcome: FileOutcome): FileOutcome {
 }
 
 /**
- * Validate `inputs` on `threads` workers, yielding outcomes in input order. Until the first
- * worker answers (workers take a while to load their modules), this thread validates batches
- * itself with `validateSync`, so starting workers never idles the run. Work handed out runs at
+ * Validate `inputs` on `threads` workers and this thread, yielding outcomes in input order.
+ * Whenever the next outcome is not ready, this thread validates a batch itself with
+ * `validateSync` (while workers load their modules, and after), so it never idles. Work handed out runs at
  * most `WINDOW` files ahead of the output, which bounds the outcomes held. Standard input is validated here
  * by `inline`. Workers end when the iteration ends, however it ends.
  */
@@ -100,10 +101,8 @@ export async function* runInWorkers(
     wake?.();
     wake = undefined;
   };
-  let workersUp = false;
   workers.forEach((worker, index) => {
     worker.on('message', (answer: WorkerAnswer) => {
-      workersUp = true;
       inFlight[index]!--;
       if ('failure' in answer) {
         failure ??= Object.assign(new Error(`validation worker failed: ${answer.failure.message}`), { stack: answer.failure.stack });
@@ -157,8 +156,8 @@ export async function* runInWorkers(
       }
       if (failure) throw failure;
       if (emit >= inputs.length || ready.has(emit)) continue;
-      if (!workersUp && next < inputs.length && next - emit < WINDOW && inputs[next]!.path !== STDIN) {
-        // Workers still starting: do a batch here rather than wait.
+      if (next < inputs.length && next - emit < WINDOW && inputs[next]!.path !== STDIN) {
+        // The next report is not ready: do a batch here rather than wait (this thread is one of the pool).
         const taken = takeBatch()!;
         taken.inputs.forEach((input, i) => ready.set(taken.start + i, validateSync(input)));
         // Let worker answers that arrived meanwhile be delivered.

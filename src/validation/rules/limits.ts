@@ -47,7 +47,10 @@ export const definitionSize: Rule = {
   rationale: 'msdyncrm_workflowdefinition is a Memo column with a documented maximum length of 1,048,576; a longer definition cannot be saved. (Fair-use caps are tenant-wide and need server data, so they are not checked offline.)',
   sources: [ECJ],
   examples: {
-    failing: example(oversizedDefinition()),
+    // Built when read (docs, rule tests): a 1 MB string is not worth building in every process that loads the rules.
+    get failing() {
+      return example(oversizedDefinition());
+    },
     passing: example(JSON.stringify(simpleDefinition())),
   },
   check({ model, definition, report }) {
