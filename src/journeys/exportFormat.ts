@@ -115,9 +115,9 @@ const MAX_NAME_LENGTH = 60;
 
 /**
  * A safe folder name for a journey: its name reduced to `[A-Za-z0-9._-]` (runs of anything else
- * become `-`), no leading dots (so never `..` or a hidden file), not a Windows reserved device
- * name, at most 60 characters, plus the first 8 characters of its id so two journeys with the same
- * name never share a folder.
+ * become `-`), runs of dots made one and no leading dot (so never `..` anywhere, nor a hidden
+ * file), not a Windows reserved device name, at most 60 characters, plus the first 8 characters of
+ * its id so two journeys with the same name never share a folder.
  */
 export function journeyFolderName(record: Record<string, unknown>): string {
   const rawName = typeof record[A.name] === 'string' ? (record[A.name] as string) : '';
@@ -126,6 +126,7 @@ export function journeyFolderName(record: Record<string, unknown>): string {
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/\.{2,}/g, '.')
     .replace(/^[.-]+/, '')
     .replace(/[.-]+$/, '')
     .slice(0, MAX_NAME_LENGTH)

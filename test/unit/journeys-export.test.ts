@@ -39,6 +39,7 @@ describe('journeyFolderName', () => {
     expect(journeyFolderName({ msdyncrm_name: 'CON', msdyncrm_customerjourneyid: ID })).toBe('journey-CON-7bd5e652');
     expect(journeyFolderName({ msdyncrm_name: 'Café: été', msdyncrm_customerjourneyid: ID })).toBe('Cafe-ete-7bd5e652');
     expect(journeyFolderName({ msdyncrm_name: 'x'.repeat(300), msdyncrm_customerjourneyid: ID }).length).toBeLessThanOrEqual(69);
+    expect(journeyFolderName({ msdyncrm_name: 'A..0', msdyncrm_customerjourneyid: ID })).toBe('A.0-7bd5e652');
   });
 
   it('is always a single safe path segment (property)', () => {
