@@ -3,9 +3,9 @@
  * from the working directory. Secrets never belong here (they come from the environment or a
  * credential store), so the file accepts only non-secret keys and rejects anything else.
  */
-import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { findUpward } from '../io/findUpward.js';
 import { readDocumentSync } from '../io/readInput.js';
-import { dirname, join, resolve } from 'node:path';
 import { InputError, pointer } from '../errors.js';
 import { selectedConnection } from './savedConnections.js';
 
@@ -66,14 +66,7 @@ export interface LoadedConfig {
 
 /** The nearest `journeyctl.config.json` at or above `from`, or `undefined`. */
 export function findConfigFile(from: string = process.cwd()): string | undefined {
-  let dir = resolve(from);
-  for (;;) {
-    const candidate = join(dir, CONFIG_FILE_NAME);
-    if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
+  return findUpward(CONFIG_FILE_NAME, from);
 }
 
 /**

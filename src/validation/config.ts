@@ -13,8 +13,7 @@
  * ```
  * Other top-level keys are left to other commands.
  */
-import { existsSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { findUpward } from '../io/findUpward.js';
 import { InputError, isInputError } from '../errors.js';
 import { locateError } from '../io/loadJourneyDocument.js';
 import { readDocumentSync } from '../io/readInput.js';
@@ -39,14 +38,7 @@ const SETTINGS = new Set(['off', 'info', 'warning', 'error']);
 
 /** The nearest `.journeyctl.json` in `from` or a folder above it, if any. */
 export function findConfigFile(from: string = process.cwd()): string | undefined {
-  let folder = resolve(from);
-  for (;;) {
-    const candidate = join(folder, CONFIG_FILE_NAME);
-    if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
-    const parent = dirname(folder);
-    if (parent === folder) return undefined;
-    folder = parent;
-  }
+  return findUpward(CONFIG_FILE_NAME, from);
 }
 
 /** An empty configuration: every rule at its default severity, no custom rules. */

@@ -16,8 +16,11 @@ interface ConnectionRow extends SavedConnection {
   selected: boolean;
 }
 
-function notFound(name: string): InputError {
-  return new InputError(`no saved connection is named ${JSON.stringify(name)}`, {}, { hint: 'list them with journeyctl auth list' });
+/** The saved connections, when one of them is named `name`; an input error otherwise. */
+function savedConnectionsNaming(name: string): ReturnType<typeof readSavedConnections> {
+  const data = readSavedConnections();
+  if (data.connections.some((c) => c.name === name)) return data;
+  throw new InputError(`no saved connection is named ${JSON.stringify(name)}`, {}, { hint: 'list them with journeyctl auth list' });
 }
 
 /** One `--client-id` saves `clientId`; several save a pool (`clientIds`, the first also as `clientId`). */
@@ -93,8 +96,7 @@ export const builder = (auth: Argv<GlobalArgs>) =>
       'Use this saved connection when no --url, DATAVERSE_URL or journeyctl.config.json names one',
       (y) => y.positional('name', { type: 'string', demandOption: true, describe: 'Connection name' }),
       handle('auth select', (argv) => {
-        const data = readSavedConnections();
-        if (!data.connections.some((c) => c.name === argv.name)) throw notFound(argv.name);
+        const data = savedConnectionsNaming(argv.name);
         writeSavedConnections({ ...data, selected: argv.name });
         if (!argv.quiet) writeErr(`selected ${JSON.stringify(argv.name)}`);
       }),
@@ -104,8 +106,7 @@ export const builder = (auth: Argv<GlobalArgs>) =>
       'Delete a saved connection',
       (y) => y.positional('name', { type: 'string', demandOption: true, describe: 'Connection name' }),
       handle('auth delete', (argv) => {
-        const data = readSavedConnections();
-        if (!data.connections.some((c) => c.name === argv.name)) throw notFound(argv.name);
+        const data = savedConnectionsNaming(argv.name);
         const selected = data.selected === argv.name ? undefined : data.selected;
         writeSavedConnections({ ...(selected !== undefined ? { selected } : {}), connections: data.connections.filter((c) => c.name !== argv.name) });
         if (!argv.quiet) writeErr(`deleted ${JSON.stringify(argv.name)}`);
