@@ -9,7 +9,7 @@ import { handle, type GlobalArgs } from '../command.js';
 import { AUTH_MODES } from '../config.js';
 import { writeErr } from '../context.js';
 import { renderTable, withFormatOption } from '../render.js';
-import { checkConnection, readSavedConnections, writeSavedConnections, type SavedConnection } from '../savedConnections.js';
+import { checkConnection, readSavedConnections, writeSavedConnections, type SavedConnection, type SavedConnections } from '../savedConnections.js';
 
 /** `auth list` rows. */
 interface ConnectionRow extends SavedConnection {
@@ -17,7 +17,7 @@ interface ConnectionRow extends SavedConnection {
 }
 
 /** The saved connections, when one of them is named `name`; an input error otherwise. */
-function savedConnectionsNaming(name: string): ReturnType<typeof readSavedConnections> {
+function savedConnectionsNaming(name: string): SavedConnections {
   const data = readSavedConnections();
   if (data.connections.some((c) => c.name === name)) return data;
   throw new InputError(`no saved connection is named ${JSON.stringify(name)}`, {}, { hint: 'list them with journeyctl auth list' });
